@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using Tracing.Sdk.Hosting;
+
+namespace Tracing.Sdk.Exporters;
+
+/// <summary>One processor per configured exporter: network exporters behind a batch processor, the console waterfall as is.</summary>
+internal static class ExportProcessorFactory
+{
+    public static List<BaseProcessor<Activity>> Create(TracingPipelineContext context)
+    {
+        var options = context.Options;
+        var processors = new List<BaseProcessor<Activity>>();
+        foreach (var name in (options.Exporters ?? []).Select(static n => n.Trim().ToLowerInvariant()).Distinct())
+        {
+            switch (name)
+            {
+                case ExporterNames.Otlp:
+                    processors.Add(BatchProcessorFactory.Create(OtlpExporterFactory.Create(options.Otlp, context.Metrics), name, options.Batch, context.Metrics));
+                    break;
+                case ExporterNames.Console:
+                    var collector = WaterfallCollector.AcquireShared(options.Console);
+                    processors.Add(new ConsoleWaterfallProcessor(collector, context.ServiceName, WaterfallCollector.ReleaseShared));
+                    break;
+                case ExporterNames.None:
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown exporter '{name}'.", nameof(context));
+            }
+        }
+
+        return processors;
+    }
+}

@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace Tracing.Sdk.Exporters;
+
+/// <summary>
+/// Holds ended spans per trace until the trace's local root ends, then renders the trace as one
+/// waterfall block and hands it to a background writer (a request thread never waits on the console).
+/// One collector per process serves every host printing to the console, so that services running in
+/// one process show a trace as one block. Memory is bounded: at most <see cref="ConsoleExporterOptions.MaxTraces"/>
+/// traces of <see cref="ConsoleExporterOptions.MaxSpansPerTrace"/> spans, each held at most
+/// <see cref="ConsoleExporterOptions.MaxTraceAgeSeconds"/>.
+/// </summary>
+internal sealed class WaterfallCollector : IDisposable
+{
+    private const int MaxPendingBlocks = 256;
+
+    private static readonly object s_sharedLock = new();
+    private static WaterfallCollector? s_shared;
+    private static int s_sharedUsers;
+
+    private readonly object _lock = new();
+    private readonly Dictionary<ActivityTraceId, Fragment> _traces = [];
+    private readonly Dictionary<ActivitySpanId, long> _open = [];
+    private readonly ConsoleExporterOptions _options;
+    private readonly TimeProvider _time;
+    private readonly TextWriter _writer;
+    private readonly Channel<string> _blocks;
+    private readonly Task _writing;
+    private readonly ITimer _sweep;
+    private readonly int _maxOpen;
+    private long _blocksDropped;
+    private int _disposed;
+
+    public WaterfallCollector(TextWriter writer, ConsoleExporterOptions options, TimeProvider time)
+    {
+        _writer = writer;
+        _options = options;
+        _time = time;
+        _maxOpen = Math.Max(1024, options.MaxTraces * 4);
+        _blocks = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxPendingBlocks)
+        {
+            FullMode = BoundedChannelFullMode.DropWrite,
+            SingleReader = true,
+        });
+        _writing = Task.Run(WriteBlocksAsync);
+        var sweepEvery = TimeSpan.FromSeconds(Math.Min(1, options.MaxTraceAgeSeconds));
+        _sweep = time.CreateTimer(static state => ((WaterfallCollector)state!).PrintExpired(), this, sweepEvery, sweepEvery);
+    }
+
+    /// <summary>Blocks not printed because the console fell behind by more than <c>256</c> traces.</summary>
+    public long BlocksDropped => Interlocked.Read(ref _blocksDropped);
+
+    public static WaterfallCollector AcquireShared(ConsoleExporterOptions options)
+    {
+        lock (s_sharedLock)
+        {
+            s_shared ??= new WaterfallCollector(System.Console.Out, options, TimeProvider.System);
+            s_sharedUsers++;
+            return s_shared;
+        }
+    }
+
+    public static void ReleaseShared(WaterfallCollector collector)
+    {
+        lock (s_sharedLock)
+        {
+            if (!ReferenceEquals(collector, s_shared) || --s_sharedUsers > 0)
+            {
+                return;
+            }
+
+            s_shared = null;
+        }
+
+        collector.Dispose();
+    }
+
+    public void Started(Activity activity)
+    {
+        lock (_lock)
+        {
+            if (_open.Count < _maxOpen)
+            {
+                _open[activity.SpanId] = _time.GetTimestamp();
+            }
+        }
+    }
+
+    public void Ended(Activity activity, string service)
+    {
+        var span = WaterfallSpan.From(activity, service);
+        string? block = null;
+        lock (_lock)
+        {
+            _open.Remove(span.SpanId);
+            if (!_traces.TryGetValue(span.TraceId, out var fragment))
+            {
+                if (_traces.Count >= _options.MaxTraces)
+                {
+                    EvictOldest();
+                }
+
+                fragment = new Fragment(_time.GetTimestamp());
+                _traces.Add(span.TraceId, fragment);
+            }
+
+            if (fragment.Spans.Count < _options.MaxSpansPerTrace)
+            {
+                fragment.Spans.Add(span);
+            }
+            else
+            {
+                fragment.Dropped++;
+            }
+
+            // The local root has ended when no span of this process is still open above it.
+            if (span.ParentSpanId == default || !_open.ContainsKey(span.ParentSpanId))
+            {
+                _traces.Remove(span.TraceId);
+                block = WaterfallRenderer.Render(fragment.Spans, fragment.Dropped, complete: true);
+            }
+        }
+
+        if (block is not null)
+        {
+            Enqueue(block);
+        }
+    }
+
+    /// <summary>Prints every held fragment and waits (up to <paramref name="timeout"/>) until the console has it.</summary>
+    public bool Flush(TimeSpan timeout)
+    {
+        List<string> blocks;
+        lock (_lock)
+        {
+            blocks = _traces.Values.Select(static f => WaterfallRenderer.Render(f.Spans, f.Dropped, complete: false)).ToList();
+            _traces.Clear();
+        }
+
+        foreach (var block in blocks)
+        {
+            Enqueue(block);
+        }
+
+        var deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+        var spin = new SpinWait();
+        while (_blocks.Reader.Count > 0 && _time.GetTimestamp() < deadline)
+        {
+            spin.SpinOnce(sleep1Threshold: 10);
+        }
+
+        return _blocks.Reader.Count == 0;
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _sweep.Dispose();
+        Flush(TimeSpan.FromSeconds(2));
+        _blocks.Writer.TryComplete();
+        _writing.Wait(TimeSpan.FromSeconds(2));
+    }
+
+    private void Enqueue(string block)
+    {
+        if (!_blocks.Writer.TryWrite(block))
+        {
+            Interlocked.Increment(ref _blocksDropped);
+        }
+    }
+
+    private void EvictOldest()
+    {
+        var oldest = _traces.MinBy(static pair => pair.Value.CreatedTimestamp);
+        _traces.Remove(oldest.Key);
+        Enqueue(WaterfallRenderer.Render(oldest.Value.Spans, oldest.Value.Dropped, complete: false));
+    }
+
+    private void PrintExpired()
+    {
+        var now = _time.GetTimestamp();
+        var maxAge = (long)(_options.MaxTraceAgeSeconds * _time.TimestampFrequency);
+        List<string>? blocks = null;
+        lock (_lock)
+        {
+            foreach (var (traceId, fragment) in _traces.Where(pair => now - pair.Value.CreatedTimestamp >= maxAge).ToList())
+            {
+                _traces.Remove(traceId);
+                (blocks ??= []).Add(WaterfallRenderer.Render(fragment.Spans, fragment.Dropped, complete: false));
+            }
+
+            // A span that never ends must not pin memory: forget open spans older than the age limit.
+            foreach (var spanId in _open.Where(pair => now - pair.Value >= maxAge).Select(static pair => pair.Key).ToList())
+            {
+                _open.Remove(spanId);
+            }
+        }
+
+        foreach (var block in blocks ?? [])
+        {
+            Enqueue(block);
+        }
+    }
+
+    private async Task WriteBlocksAsync()
+    {
+        await foreach (var block in _blocks.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                _writer.Write(block);
+                _writer.Flush();
+            }
+            catch (IOException)
+            {
+                // A closed console must not take the process down; the block is lost.
+                Interlocked.Increment(ref _blocksDropped);
+            }
+            catch (ObjectDisposedException)
+            {
+                Interlocked.Increment(ref _blocksDropped);
+            }
+        }
+    }
+
+    private sealed class Fragment(long createdTimestamp)
+    {
+        public long CreatedTimestamp { get; } = createdTimestamp;
+
+        public List<WaterfallSpan> Spans { get; } = [];
+
+        public int Dropped { get; set; }
+    }
+}

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using Tracing.Sdk.Exporters;
+using Tracing.Sdk.Sampling;
+
+namespace Tracing.Sdk.Hosting;
+
+/// <summary>Builds the host's OpenTelemetry <see cref="TracerProvider"/> from the validated options.</summary>
+internal static class TracerProviderFactory
+{
+    /// <summary>The SDK's own sources, always recorded.</summary>
+    public static readonly string[] SdkSources = ["Tracing.Sdk", "Tracing.Sdk.*"];
+
+    /// <summary>Framework sources whose spans the SDK enriches: ASP.NET Core hosting and HttpClient.</summary>
+    public static readonly string[] FrameworkSources = [HostSpanFilter.HostingSourceName, "System.Net.Http"];
+
+    public static TracerProvider Create(TracingPipelineContext context)
+    {
+        var options = context.Options;
+        var userSources = options.Sources.Select(static s => s.Trim()).Where(static s => s.Length > 0).ToArray();
+
+        var processors = new List<BaseProcessor<Activity>>();
+        processors.AddRange(ExportProcessorFactory.Create(context));
+
+        var builder = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
+            .SetResourceBuilder(ResourceFactory.Create(options, context.HostEnvironment))
+            .SetSampler(SamplerFactory.Create(context))
+            .AddSource([.. SdkSources, .. FrameworkSources, .. userSources]);
+
+        if (processors.Count > 0)
+        {
+            var filter = new HostSpanFilter(context.HostingSource, new SourceMatcher(userSources));
+            builder.AddProcessor(new HostBoundProcessor(filter, processors));
+        }
+
+        options.ConfigureProvider?.Invoke(builder);
+        return builder.Build()!;
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace Tracing.Sdk.Hosting;
+
+/// <summary>
+/// Second layer of <see cref="TracingOptions"/>: the <c>Tracing</c> configuration section (or the
+/// sections given to <c>AddTracing(IConfiguration)</c>), over the <c>OTEL_*</c> layer.
+/// </summary>
+internal sealed class TracingSectionConfigureOptions(
+    IEnumerable<TracingConfigurationSection> explicitSections,
+    IConfiguration? configuration = null) : IConfigureOptions<TracingOptions>
+{
+    public const string DefaultSectionName = "Tracing";
+
+    public void Configure(TracingOptions options)
+    {
+        var any = false;
+        foreach (var explicitSection in explicitSections)
+        {
+            Bind(explicitSection.Section, options);
+            any = true;
+        }
+
+        if (!any && configuration is not null)
+        {
+            Bind(configuration.GetSection(DefaultSectionName), options);
+        }
+    }
+
+    private static void Bind(IConfiguration section, TracingOptions options)
+    {
+        // The binder appends to a list that already has items; a list the section names replaces
+        // the lower layer's (OTEL_* or default) list instead.
+        if (section.GetSection(nameof(TracingOptions.Propagators)).GetChildren().Any())
+        {
+            options.Propagators = null;
+        }
+
+        if (section.GetSection(nameof(TracingOptions.Exporters)).GetChildren().Any())
+        {
+            options.Exporters = null;
+        }
+
+        if (section.GetSection($"{nameof(TracingOptions.AspNetCore)}:{nameof(TracingOptions.AspNetCore.ExcludePaths)}").GetChildren().Any())
+        {
+            options.AspNetCore.ExcludePaths = null;
+        }
+
+        section.Bind(options);
+    }
+}

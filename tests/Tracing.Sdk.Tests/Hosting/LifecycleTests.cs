@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tracing.Sdk.Hosting;
+using Tracing.Sdk.Tests.Support;
+using Tracing.Sdk.Tests.Support.Otlp;
+
+namespace Tracing.Sdk.Tests.Hosting;
+
+/// <summary>The hosted service builds the provider at start and flushes it at stop: nothing ended before StopAsync is lost.</summary>
+public sealed class LifecycleTests
+{
+    [Theory]
+    [InlineData("grpc")]
+    [InlineData("http/protobuf")]
+    public async Task SpansEndedJustBeforeStop_AllArriveAtTheReceiver(string protocol)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var sourceName = $"Lifecycle.{Guid.NewGuid():N}";
+        using var host = BuildWorker(new Dictionary<string, string?>
+        {
+            ["Tracing:ServiceName"] = "lifecycle",
+            ["Tracing:Sources:0"] = sourceName,
+            ["Tracing:Exporters:0"] = "otlp",
+            ["Tracing:Otlp:Protocol"] = protocol,
+            ["Tracing:Otlp:Endpoint"] = protocol == "grpc" ? receiver.GrpcEndpoint : receiver.HttpEndpoint,
+            ["Tracing:Batch:MaxQueueSize"] = "16384",
+            // A long delay: only the flush at stop can deliver the spans in time.
+            ["Tracing:Batch:ScheduledDelayMilliseconds"] = "60000",
+        });
+        await host.StartAsync();
+
+        using var source = new ActivitySource(sourceName);
+        for (var i = 0; i < 10_000; i++)
+        {
+            using var activity = source.StartActivity("work");
+            activity?.SetTag("i", i);
+        }
+
+        await host.StopAsync();
+
+        var spans = receiver.Spans.Where(s => s.ScopeName == sourceName).ToList();
+        Assert.Equal(10_000, spans.Count);
+        Assert.Equal(10_000, spans.Select(s => (long)s.Attribute("i")!).Distinct().Count());
+        Assert.All(spans, s => Assert.Equal(protocol, s.Protocol));
+    }
+
+    [Fact]
+    public async Task ProviderExistsOnlyBetweenStartAndStop()
+    {
+        using var host = BuildWorker(new Dictionary<string, string?> { ["Tracing:Exporters:0"] = "none" });
+        var runtime = host.Services.GetRequiredService<TracingRuntime>();
+
+        Assert.Null(runtime.Provider);
+        await host.StartAsync();
+        Assert.NotNull(runtime.Provider);
+        await host.StopAsync();
+        Assert.Null(runtime.Provider);
+    }
+
+    [Fact]
+    public async Task Disabled_LeavesTheAppRunningWithNoListenerAndNoProvider()
+    {
+        var sourceName = $"Disabled.{Guid.NewGuid():N}";
+        using var host = BuildWorker(
+            new Dictionary<string, string?> { ["Tracing:Sources:0"] = sourceName },
+            new Dictionary<string, string> { ["OTEL_SDK_DISABLED"] = "true" });
+
+        await host.StartAsync();
+        using var source = new ActivitySource(sourceName);
+
+        Assert.False(source.HasListeners());
+        Assert.Null(host.Services.GetRequiredService<TracingRuntime>().Provider);
+        Assert.Null(source.StartActivity("nothing"));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task AddTracingTwice_RegistersOnceAndExportsEachSpanOnce()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var sourceName = $"Twice.{Guid.NewGuid():N}";
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddTracing(o =>
+        {
+            o.Sources = [sourceName];
+            o.Exporters = ["otlp"];
+            o.Otlp.Endpoint = receiver.GrpcEndpoint;
+        });
+        builder.Services.AddTracing();
+        builder.Services.AddTracing(o => o.ServiceName = "twice");
+        builder.Services.UseOtelEnvironment();
+        using var host = builder.Build();
+
+        Assert.Single(host.Services.GetServices<IHostedService>().OfType<TracingHostedService>());
+        await host.StartAsync();
+        using (new ActivitySource(sourceName).StartActivity("once"))
+        {
+        }
+
+        await host.StopAsync();
+
+        var span = Assert.Single(receiver.Spans, s => s.ScopeName == sourceName);
+        Assert.Equal("twice", span.ServiceName);
+    }
+
+    [Fact]
+    public async Task SourcesWithWildcards_AreRecorded_OthersAreNot()
+    {
+        var prefix = $"Wild{Guid.NewGuid():N}";
+        using var host = BuildWorker(new Dictionary<string, string?>
+        {
+            ["Tracing:Sources:0"] = prefix + ".*",
+            ["Tracing:Exporters:0"] = "none",
+        });
+        await host.StartAsync();
+
+        Assert.True(new ActivitySource(prefix + ".Orders").HasListeners());
+        Assert.True(new ActivitySource(prefix + ".Orders.Db").HasListeners());
+        Assert.False(new ActivitySource("Not" + prefix).HasListeners());
+        Assert.True(new ActivitySource("Tracing.Sdk.Messaging").HasListeners());
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task StopWithinShutdownTimeout_EvenWhenTheCollectorIsDown()
+    {
+        // Nothing listens on this port: exports fail fast and the host still stops promptly.
+        var sourceName = $"Down.{Guid.NewGuid():N}";
+        using var host = BuildWorker(new Dictionary<string, string?>
+        {
+            ["Tracing:Sources:0"] = sourceName,
+            ["Tracing:Exporters:0"] = "otlp",
+            ["Tracing:Otlp:Endpoint"] = "http://127.0.0.1:9",
+            ["Tracing:Otlp:TimeoutMilliseconds"] = "1000",
+        });
+        await host.StartAsync();
+        using (new ActivitySource(sourceName).StartActivity("lost"))
+        {
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        await host.StopAsync();
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"stop took {stopwatch.Elapsed}");
+    }
+
+    internal static IHost BuildWorker(IDictionary<string, string?> settings, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddTracing();
+        builder.Services.UseOtelEnvironment(environment);
+        return builder.Build();
+    }
+}
