@@ -28,6 +28,9 @@ internal sealed class TracingPipelineContext(
 
     public string ServiceName => Options.ServiceName!;
 
+    /// <summary>Set by the sampler factory when the policy decides entry spans late (after routing).</summary>
+    public Sampling.ILateBindingSampler? LateBindingSampler { get; set; }
+
     /// <summary>Things the pipeline created that must be disposed when the provider is (a poller, a socket).</summary>
     public List<IDisposable> Disposables { get; } = [];
 }

@@ -39,6 +39,9 @@ internal sealed class TracingRuntime : IDisposable
 
     public TracingOptions Options => _options.Value;
 
+    /// <summary>The late-binding sampler of the live pipeline, when the policy keys on operation names.</summary>
+    public ILateBindingSampler? LateBindingSampler { get; private set; }
+
     public void Start()
     {
         lock (_gate)
@@ -69,6 +72,7 @@ internal sealed class TracingRuntime : IDisposable
             _hostHandle = HostSpanFilter.TrackHost();
             Provider = TracerProviderFactory.Create(context);
             _disposables = context.Disposables;
+            LateBindingSampler = context.LateBindingSampler;
 
             var exporters = string.Join(",", options.Exporters ?? []);
             TracingLog.Started(_logger, options.ServiceName!, SamplerFactory.Describe(options.Sampler), string.Join(",", options.Propagators ?? []), exporters);
@@ -89,6 +93,7 @@ internal sealed class TracingRuntime : IDisposable
             _stopped = true;
             var provider = Provider;
             Provider = null;
+            LateBindingSampler = null;
             if (provider is null)
             {
                 return true;
