@@ -4,8 +4,8 @@ using System.Threading.Channels;
 namespace Tracing.Sdk.Exporters;
 
 /// <summary>
-/// Holds ended spans per trace until the trace's local root ends, then renders the trace as one
-/// waterfall block and hands it to a background writer (a request thread never waits on the console).
+/// Holds ended spans per trace until no span of that trace is open in this process any more (the
+/// local root and every span below it have ended), then renders the trace as one waterfall block and hands it to a background writer (a request thread never waits on the console).
 /// One collector per process serves every host printing to the console, so that services running in
 /// one process show a trace as one block. Memory is bounded: at most <see cref="ConsoleExporterOptions.MaxTraces"/>
 /// traces of <see cref="ConsoleExporterOptions.MaxSpansPerTrace"/> spans, each held at most
@@ -21,7 +21,8 @@ internal sealed class WaterfallCollector : IDisposable
 
     private readonly object _lock = new();
     private readonly Dictionary<ActivityTraceId, Fragment> _traces = [];
-    private readonly Dictionary<ActivitySpanId, long> _open = [];
+    private readonly Dictionary<ActivitySpanId, (ActivityTraceId TraceId, long Started)> _open = [];
+    private readonly Dictionary<ActivityTraceId, int> _openPerTrace = [];
     private readonly ConsoleExporterOptions _options;
     private readonly TimeProvider _time;
     private readonly TextWriter _writer;
@@ -30,6 +31,7 @@ internal sealed class WaterfallCollector : IDisposable
     private readonly ITimer _sweep;
     private readonly int _maxOpen;
     private long _blocksDropped;
+    private long _pendingBlocks;
     private int _disposed;
 
     public WaterfallCollector(TextWriter writer, ConsoleExporterOptions options, TimeProvider time)
@@ -80,9 +82,9 @@ internal sealed class WaterfallCollector : IDisposable
     {
         lock (_lock)
         {
-            if (_open.Count < _maxOpen)
+            if (_open.Count < _maxOpen && _open.TryAdd(activity.SpanId, (activity.TraceId, _time.GetTimestamp())))
             {
-                _open[activity.SpanId] = _time.GetTimestamp();
+                _openPerTrace[activity.TraceId] = _openPerTrace.GetValueOrDefault(activity.TraceId) + 1;
             }
         }
     }
@@ -93,7 +95,7 @@ internal sealed class WaterfallCollector : IDisposable
         string? block = null;
         lock (_lock)
         {
-            _open.Remove(span.SpanId);
+            var stillOpen = Close(span.SpanId) ?? _openPerTrace.GetValueOrDefault(span.TraceId);
             if (!_traces.TryGetValue(span.TraceId, out var fragment))
             {
                 if (_traces.Count >= _options.MaxTraces)
@@ -114,8 +116,9 @@ internal sealed class WaterfallCollector : IDisposable
                 fragment.Dropped++;
             }
 
-            // The local root has ended when no span of this process is still open above it.
-            if (span.ParentSpanId == default || !_open.ContainsKey(span.ParentSpanId))
+            // Complete when nothing of this trace is open here any more. (Not "when the parent has
+            // ended": a client span ends at the response headers, before the server span below it.)
+            if (stillOpen <= 0)
             {
                 _traces.Remove(span.TraceId);
                 block = WaterfallRenderer.Render(fragment.Spans, fragment.Dropped, complete: true);
@@ -143,14 +146,21 @@ internal sealed class WaterfallCollector : IDisposable
             Enqueue(block);
         }
 
-        var deadline = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+        return WaitForOutput(timeout);
+    }
+
+    /// <summary>Waits (up to <paramref name="timeout"/>) until every rendered block has been written.</summary>
+    public bool WaitForOutput(TimeSpan timeout)
+    {
+        // A real-time bound (not the injected clock): this waits for the console, not for spans.
+        var waited = Stopwatch.StartNew();
         var spin = new SpinWait();
-        while (_blocks.Reader.Count > 0 && _time.GetTimestamp() < deadline)
+        while (Interlocked.Read(ref _pendingBlocks) > 0 && waited.Elapsed < timeout)
         {
             spin.SpinOnce(sleep1Threshold: 10);
         }
 
-        return _blocks.Reader.Count == 0;
+        return Interlocked.Read(ref _pendingBlocks) == 0;
     }
 
     public void Dispose()
@@ -168,10 +178,33 @@ internal sealed class WaterfallCollector : IDisposable
 
     private void Enqueue(string block)
     {
+        Interlocked.Increment(ref _pendingBlocks);
         if (!_blocks.Writer.TryWrite(block))
         {
+            Interlocked.Decrement(ref _pendingBlocks);
             Interlocked.Increment(ref _blocksDropped);
         }
+    }
+
+    /// <summary>Forgets an open span; returns how many spans of its trace are still open, or null if it was not tracked.</summary>
+    private int? Close(ActivitySpanId spanId)
+    {
+        if (!_open.Remove(spanId, out var entry))
+        {
+            return null;
+        }
+
+        var left = _openPerTrace[entry.TraceId] - 1;
+        if (left <= 0)
+        {
+            _openPerTrace.Remove(entry.TraceId);
+        }
+        else
+        {
+            _openPerTrace[entry.TraceId] = left;
+        }
+
+        return left;
     }
 
     private void EvictOldest()
@@ -195,9 +228,9 @@ internal sealed class WaterfallCollector : IDisposable
             }
 
             // A span that never ends must not pin memory: forget open spans older than the age limit.
-            foreach (var spanId in _open.Where(pair => now - pair.Value >= maxAge).Select(static pair => pair.Key).ToList())
+            foreach (var spanId in _open.Where(pair => now - pair.Value.Started >= maxAge).Select(static pair => pair.Key).ToList())
             {
-                _open.Remove(spanId);
+                Close(spanId);
             }
         }
 
@@ -224,6 +257,10 @@ internal sealed class WaterfallCollector : IDisposable
             catch (ObjectDisposedException)
             {
                 Interlocked.Increment(ref _blocksDropped);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pendingBlocks);
             }
         }
     }

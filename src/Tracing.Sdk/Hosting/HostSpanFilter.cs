@@ -7,37 +7,44 @@ namespace Tracing.Sdk.Hosting;
 /// Decides which spans belong to this host when several hosts with tracing share a process (services
 /// side by side in one process, parallel integration tests). An <see cref="ActivityListener"/> sees
 /// every source of its name in the process, so without this each host would export the others' spans.
-/// A span belongs to the host whose ASP.NET Core request it runs under (each host has its own
-/// <c>Microsoft.AspNetCore</c> <see cref="ActivitySource"/> instance); failing that, to the hosts
-/// whose <c>Sources</c> name the nearest user source above it; failing that, to every host.
-/// A web host without tracing in the same process (an embedded admin server, a test collector) owns
-/// its own requests too: they are never exported as this service's. The cost is a walk up the local
-/// parent chain, a few nanoseconds per level.
+/// <list type="number">
+/// <item>A span under an ASP.NET Core request belongs to that request's host: each web host has its own
+/// <c>Microsoft.AspNetCore</c> <see cref="ActivitySource"/> instance. A web host without tracing in the
+/// same process (an embedded admin server, a test collector) thus keeps its requests to itself.</item>
+/// <item>Otherwise, with several hosts, to the hosts whose <c>Sources</c> name the nearest user source above it.</item>
+/// <item>Otherwise (e.g. an HttpClient call from a background thread) to the host started first, so
+/// that it is exported exactly once.</item>
+/// </list>
+/// The cost is a walk up the local parent chain, a few nanoseconds per level.
 /// </summary>
-internal sealed class HostSpanFilter
+internal sealed class HostSpanFilter : IDisposable
 {
     public const string HostingSourceName = "Microsoft.AspNetCore";
 
+    private static readonly object s_hostsLock = new();
+    private static readonly List<HostSpanFilter> s_hosts = [];
+    private static HostSpanFilter? s_primary;
     private static int s_liveHosts;
 
     private readonly ActivitySource? _hostingSource;
     private readonly SourceMatcher _sources;
     private readonly ConcurrentDictionary<ActivitySource, bool> _listensTo = new();
+    private int _disposed;
 
+    /// <summary>Creates the filter of a started host and counts the host as live until <see cref="Dispose"/>.</summary>
     public HostSpanFilter(ActivitySource? hostingSource, SourceMatcher sources)
     {
         _hostingSource = hostingSource;
         _sources = sources;
+        lock (s_hostsLock)
+        {
+            s_hosts.Add(this);
+            s_primary = s_hosts[0];
+            Volatile.Write(ref s_liveHosts, s_hosts.Count);
+        }
     }
 
     public static int LiveHosts => Volatile.Read(ref s_liveHosts);
-
-    /// <summary>Counts a started host until the returned handle is disposed.</summary>
-    public static IDisposable TrackHost()
-    {
-        Interlocked.Increment(ref s_liveHosts);
-        return new HostHandle();
-    }
 
     public bool Owns(Activity activity)
     {
@@ -57,7 +64,22 @@ internal sealed class HostSpanFilter
             }
         }
 
-        return bySource ?? true;
+        return bySource ?? (!severalHosts || ReferenceEquals(Volatile.Read(ref s_primary), this));
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        lock (s_hostsLock)
+        {
+            s_hosts.Remove(this);
+            s_primary = s_hosts.Count > 0 ? s_hosts[0] : null;
+            Volatile.Write(ref s_liveHosts, s_hosts.Count);
+        }
     }
 
     /// <summary>Sources every host listens to, which therefore say nothing about whose span it is.</summary>
@@ -65,17 +87,4 @@ internal sealed class HostSpanFilter
         sourceName.Length == 0
         || string.Equals(sourceName, "System.Net.Http", StringComparison.Ordinal)
         || sourceName.StartsWith("Tracing.Sdk", StringComparison.Ordinal);
-
-    private sealed class HostHandle : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            {
-                Interlocked.Decrement(ref s_liveHosts);
-            }
-        }
-    }
 }

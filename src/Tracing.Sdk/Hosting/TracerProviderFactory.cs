@@ -31,6 +31,7 @@ internal static class TracerProviderFactory
         if (processors.Count > 0)
         {
             var filter = new HostSpanFilter(context.HostingSource, new SourceMatcher(userSources));
+            context.Disposables.Add(filter);
             builder.AddProcessor(new HostBoundProcessor(filter, processors));
         }
 

@@ -21,7 +21,6 @@ internal sealed class TracingRuntime : IDisposable
     private readonly TracingMetrics _metrics;
     private readonly ILogger _logger;
     private readonly object _gate = new();
-    private IDisposable? _hostHandle;
     private List<IDisposable> _disposables = [];
     private bool _started;
     private bool _stopped;
@@ -69,7 +68,6 @@ internal sealed class TracingRuntime : IDisposable
                 _services.GetService<IHostEnvironment>(),
                 hostingSource);
 
-            _hostHandle = HostSpanFilter.TrackHost();
             Provider = TracerProviderFactory.Create(context);
             _disposables = context.Disposables;
             LateBindingSampler = context.LateBindingSampler;
@@ -120,7 +118,6 @@ internal sealed class TracingRuntime : IDisposable
                     disposable.Dispose();
                 }
 
-                _hostHandle?.Dispose();
             }
 
             if (!flushed)

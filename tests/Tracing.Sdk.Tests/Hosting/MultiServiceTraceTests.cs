@@ -1,0 +1,122 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Tracing.Sdk.Tests.Support;
+using Tracing.Sdk.Tests.Support.Otlp;
+
+namespace Tracing.Sdk.Tests.Hosting;
+
+/// <summary>
+/// Two real services on Kestrel (front -> back), each with AddTracing, in one process: one trace
+/// arrives complete at a live OTLP receiver, each span exported once, by its own service.
+/// </summary>
+public sealed class MultiServiceTraceTests
+{
+    [Theory]
+    [InlineData("grpc")]
+    [InlineData("http/protobuf")]
+    public async Task CallAcrossTwoServices_IsOneCompleteTraceAtTheReceiver(string protocol)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var back = await TracingHost.StartWebAsync(
+            TracingHost.OtlpSettings(receiver, "back", protocol),
+            app => app.MapGet("/stock", () => "42"));
+        await using var front = await TracingHost.StartWebAsync(
+            TracingHost.OtlpSettings(receiver, "front", protocol),
+            app => app.MapGet("/checkout", async (IHttpClientFactory clients) =>
+            {
+                var stock = await clients.CreateClient("back").GetStringAsync("/stock");
+                return $"{Activity.Current!.TraceId.ToHexString()} {stock}";
+            }),
+            builder => builder.Services.AddHttpClient("back", c => c.BaseAddress = new Uri(back.BaseAddress())));
+
+        using var client = new HttpClient { BaseAddress = new Uri(front.BaseAddress()) };
+        var traceId = (await client.GetStringAsync("/checkout")).Split(' ')[0];
+        await front.StopAsync();
+        await back.StopAsync();
+
+        // The test's own HttpClient span (the root, no parent) is exported by one host only.
+        var spans = receiver.Spans.Where(s => s.TraceId == traceId && !(s.ScopeName == "System.Net.Http" && s.ParentSpanId.Length == 0)).ToList();
+        Assert.Equal(3, spans.Count);
+        Assert.True(receiver.Spans.Count(s => s.TraceId == traceId) <= 4);
+        var frontServer = Assert.Single(spans, s => s.ServiceName == "front" && s.Kind == ActivityKind.Server);
+        var frontClient = Assert.Single(spans, s => s.ServiceName == "front" && s.Kind == ActivityKind.Client);
+        var backServer = Assert.Single(spans, s => s.ServiceName == "back" && s.Kind == ActivityKind.Server);
+        Assert.DoesNotContain(spans, s => s.SpanId == frontServer.ParentSpanId); // its parent is the test client's span
+        Assert.Equal(frontServer.SpanId, frontClient.ParentSpanId);
+        Assert.Equal(frontClient.SpanId, backServer.ParentSpanId);
+        Assert.All(spans, s => Assert.Equal(protocol, s.Protocol));
+    }
+
+    [Fact]
+    public async Task HostsInOneProcess_ExportOnlyTheirOwnRequests()
+    {
+        await using var receiverA = await OtlpReceiver.StartAsync();
+        await using var receiverB = await OtlpReceiver.StartAsync();
+        await using var a = await TracingHost.StartWebAsync(
+            TracingHost.OtlpSettings(receiverA, "a"),
+            app => app.MapGet("/id", () => Activity.Current!.TraceId.ToHexString()));
+        await using var b = await TracingHost.StartWebAsync(
+            TracingHost.OtlpSettings(receiverB, "b"),
+            app => app.MapGet("/id", () => Activity.Current!.TraceId.ToHexString()));
+
+        using var client = new HttpClient();
+        var traceA = await client.GetStringAsync(a.BaseAddress() + "/id");
+        var traceB = await client.GetStringAsync(b.BaseAddress() + "/id");
+        await a.StopAsync();
+        await b.StopAsync();
+
+        Assert.Single(receiverA.Spans, s => s.TraceId == traceA && s.Kind == ActivityKind.Server);
+        Assert.DoesNotContain(receiverA.Spans, s => s.TraceId == traceB && s.Kind == ActivityKind.Server);
+        Assert.Single(receiverB.Spans, s => s.TraceId == traceB && s.Kind == ActivityKind.Server);
+        Assert.DoesNotContain(receiverB.Spans, s => s.TraceId == traceA && s.Kind == ActivityKind.Server);
+
+        // The test's own client spans belong to no request: each is exported by exactly one host.
+        Assert.Equal(1, receiverA.Spans.Concat(receiverB.Spans).Count(s => s.TraceId == traceA && s.Kind == ActivityKind.Client));
+        Assert.Equal(1, receiverA.Spans.Concat(receiverB.Spans).Count(s => s.TraceId == traceB && s.Kind == ActivityKind.Client));
+        Assert.All(receiverA.Spans, s => Assert.Equal("a", s.ServiceName));
+        Assert.All(receiverB.Spans, s => Assert.Equal("b", s.ServiceName));
+    }
+
+    [Fact]
+    public async Task RequestsOfAWebHostWithoutTracing_AreNotExported()
+    {
+        // An embedded web server without AddTracing in the same process (like this test's OTLP receiver).
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var sourceName = $"Worker.{Guid.NewGuid():N}";
+        using var worker = LifecycleTests.BuildWorker(new Dictionary<string, string?>
+        {
+            ["Tracing:Sources:0"] = sourceName,
+            ["Tracing:Exporters:0"] = "otlp",
+            ["Tracing:Otlp:Endpoint"] = receiver.GrpcEndpoint,
+            ["Tracing:Batch:ScheduledDelayMilliseconds"] = "50",
+        });
+        await worker.StartAsync();
+        await using var plain = await StartPlainWebAsync();
+
+        using var client = new HttpClient();
+        await client.GetStringAsync(plain.BaseAddress() + "/plain");
+        using (new ActivitySource(sourceName).StartActivity("mine"))
+        {
+        }
+
+        await worker.StopAsync();
+
+        Assert.Single(receiver.Spans, s => s.Name == "mine");
+        Assert.DoesNotContain(receiver.Spans, s => s.ScopeName == "Microsoft.AspNetCore");
+    }
+
+    private static async Task<WebApplication> StartPlainWebAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.MapGet("/plain", () => "plain");
+        await app.StartAsync();
+        return app;
+    }
+}
