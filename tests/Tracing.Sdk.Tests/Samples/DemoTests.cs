@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using Tracing.Sdk.Tests.Support;
+using Tracing.Sdk.Tests.Support.Otlp;
+
+namespace Tracing.Sdk.Tests.Samples;
+
+/// <summary>README's first command: the demo runs with no collector, prints one waterfall per trace and exits by itself.</summary>
+public sealed class DemoTests
+{
+    [Fact]
+    public async Task Demo_PrintsAMultiServiceWaterfallPerRequest_AndExits()
+    {
+        var (exitCode, output) = await RunDemoAsync(new Dictionary<string, string>());
+
+        Assert.Equal(0, exitCode);
+        var blocks = output.Split('\n').Where(l => l.StartsWith("trace ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, blocks.Count);
+        Assert.All(blocks, b => Assert.Contains("3 service(s)", b, StringComparison.Ordinal));
+        Assert.Contains("-> 502", output, StringComparison.Ordinal);
+        Assert.Contains("ERROR", output, StringComparison.Ordinal);
+        Assert.Matches(@"TraceId:[0-9a-f]{32}", output);
+    }
+
+    [Fact]
+    public async Task Demo_WithAnOtlpEndpoint_AlsoSendsTheTracesThere()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+
+        var (exitCode, _) = await RunDemoAsync(new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.GrpcEndpoint });
+
+        Assert.Equal(0, exitCode);
+        var services = receiver.Spans.Select(s => s.ServiceName).Distinct().Order().ToList();
+        Assert.Equal(["front", "inventory", "orders"], services);
+        Assert.Equal(3, receiver.Spans.Where(s => s.ScopeName == "Demo.Driver").Select(s => s.TraceId).Distinct().Count());
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunDemoAsync(Dictionary<string, string> environment)
+    {
+        var root = Directory.GetParent(NodePeer.PeersDirectory)!.Parent!.FullName;
+        var dll = Directory.GetFiles(Path.Combine(root, "samples", "Tracing.Sdk.Demo", "bin"), "Tracing.Sdk.Demo.dll", SearchOption.AllDirectories)
+            .Where(p => p.Contains("net10.0", StringComparison.Ordinal))
+            .OrderByDescending(File.GetLastWriteTimeUtc)
+            .First();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        info.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
