@@ -148,6 +148,54 @@ public sealed class LifecycleTests
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"stop took {stopwatch.Elapsed}");
     }
 
+    [Fact]
+    public async Task Stop_ReturnsWithinTheHostShutdownTimeout_WhenTheCollectorHangs()
+    {
+        // A "collector" that accepts connections and never answers: the export would wait 60 s.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var accepted = new List<System.Net.Sockets.Socket>();
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                try
+                {
+                    accepted.Add(await silent.AcceptSocketAsync());
+                }
+                catch (Exception)
+                {
+                    return;
+                }
+            }
+        });
+        var sourceName = $"Hang.{Guid.NewGuid():N}";
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.Services.AddTracing(o =>
+        {
+            o.Sources = [sourceName];
+            o.Exporters = ["otlp"];
+            o.Otlp.Protocol = "http/protobuf";
+            o.Otlp.Endpoint = $"http://127.0.0.1:{((System.Net.IPEndPoint)silent.LocalEndpoint).Port}";
+            o.Otlp.TimeoutMilliseconds = 60_000;
+        });
+        builder.Services.UseOtelEnvironment();
+        using var host = builder.Build();
+        await host.StartAsync();
+        new ActivitySource(sourceName).StartActivity("stuck")?.Dispose();
+
+        var stopwatch = Stopwatch.StartNew();
+        await host.StopAsync();
+        stopwatch.Stop();
+
+        // Bounded by the 2 s shutdown timeout (with slack for a loaded machine), not by the 60 s export timeout.
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(15), $"stop took {stopwatch.Elapsed}");
+        silent.Stop();
+        accepted.ForEach(s => s.Dispose());
+    }
+
     internal static IHost BuildWorker(IDictionary<string, string?> settings, IReadOnlyDictionary<string, string>? environment = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
