@@ -15,4 +15,7 @@ internal sealed class HttpClientCall
 
     /// <summary>The failure HttpClient reported; <see langword="null"/> for success and for cancellation.</summary>
     public Exception? Exception { get; set; }
+
+    /// <summary>Whether the send was cancelled (HttpClient reports no exception object for that).</summary>
+    public bool Cancelled { get; set; }
 }

@@ -97,6 +97,7 @@ internal sealed class HttpClientDiagnostics : IObserver<DiagnosticListener>, IOb
             {
                 call.Request = Fetch(value.Value, "Request") as HttpRequestMessage;
                 call.Response = Fetch(value.Value, "Response") as HttpResponseMessage;
+                call.Cancelled = Fetch(value.Value, "RequestTaskStatus") is TaskStatus.Canceled;
             }
             else if (string.Equals(value.Key, HttpClientSpanNames.ExceptionEvent, StringComparison.Ordinal))
             {

@@ -17,6 +17,7 @@ namespace Tracing.Sdk.Http;
 internal sealed class HttpClientSpanProcessor : BaseProcessor<Activity>
 {
     private const string ExceptionEventName = "exception";
+    private const string CancelledErrorType = "System.Threading.Tasks.TaskCanceledException";
 
     private static readonly object[] s_boxedStatusCodes = Enumerable.Range(0, 600).Select(static i => (object)i).ToArray();
 
@@ -42,7 +43,7 @@ internal sealed class HttpClientSpanProcessor : BaseProcessor<Activity>
 
         try
         {
-            Describe(data, request, call.Response, call.Exception);
+            Describe(data, request, call);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -56,8 +57,10 @@ internal sealed class HttpClientSpanProcessor : BaseProcessor<Activity>
         base.Dispose(disposing);
     }
 
-    private void Describe(Activity activity, HttpRequestMessage request, HttpResponseMessage? response, Exception? exception)
+    private void Describe(Activity activity, HttpRequestMessage request, HttpClientCall call)
     {
+        var response = call.Response;
+        var exception = call.Exception;
         var method = request.Method.Method;
         var canonical = _methods.Canonical(method);
         activity.DisplayName = canonical ?? HttpClientSpanNames.UnknownMethodSpanName;
@@ -90,6 +93,13 @@ internal sealed class HttpClientSpanProcessor : BaseProcessor<Activity>
         if (errorType is null && exception is not null)
         {
             errorType = ErrorType(exception);
+        }
+        else if (errorType is null && call.Cancelled)
+        {
+            // A cancelled call failed from the caller's point of view (as .NET 9+ reports it), but
+            // HttpClient hands out no exception object for it: keep the type the runtime recorded, else
+            // the one cancellation surfaces as.
+            errorType = activity.GetTagItem(HttpClientSpanNames.ErrorType) as string ?? CancelledErrorType;
         }
 
         activity.SetTag(HttpClientSpanNames.ErrorType, errorType);
