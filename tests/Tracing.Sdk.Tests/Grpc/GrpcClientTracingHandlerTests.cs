@@ -192,7 +192,7 @@ public sealed class GrpcClientTracingHandlerTests(GrpcPeerFixture fixture) : ICl
             (traceId, parentId) = (parent.TraceId.ToHexString(), parent.SpanId.ToHexString());
 
             // As Grpc.Net.Client does: grpc-timeout on the wire and a local timer on the call.
-            using var deadline = new CancellationTokenSource(timeout);
+            using var deadline = new CancellationTokenSource(timeout + TimeSpan.FromMilliseconds(20));
             try
             {
                 var result = await client.UnaryAsync("Sleep", new EchoRequest { DelayMs = 10_000 }, timeout, cancellationToken: deadline.Token);
