@@ -2,6 +2,7 @@ using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
 using Tracing.Sdk.Exporters;
+using Tracing.Sdk.Http;
 using Tracing.Sdk.Sampling;
 
 namespace Tracing.Sdk.Hosting;
@@ -20,7 +21,11 @@ internal static class TracerProviderFactory
         var options = context.Options;
         var userSources = options.Sources.Select(static s => s.Trim()).Where(static s => s.Length > 0).ToArray();
 
-        var processors = new List<BaseProcessor<Activity>>();
+        // Enrichment first: the export processors see the finished attributes.
+        var processors = new List<BaseProcessor<Activity>>
+        {
+            HttpClientSpanProcessorFactory.Create(context),
+        };
         processors.AddRange(ExportProcessorFactory.Create(context));
 
         var builder = OpenTelemetry.Sdk.CreateTracerProviderBuilder()

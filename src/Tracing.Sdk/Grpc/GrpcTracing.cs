@@ -1,0 +1,28 @@
+using System.Diagnostics;
+
+namespace Tracing.Sdk.Grpc;
+
+/// <summary>
+/// gRPC client tracing for channels made by hand:
+/// <c>GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = GrpcTracing.CreateHandler() })</c>.
+/// With <c>IHttpClientFactory</c> (<c>services.AddGrpcClient&lt;T&gt;()</c>) use
+/// <c>.AddGrpcTracing()</c> instead, which takes the options and propagators from the host.
+/// </summary>
+public static class GrpcTracing
+{
+    /// <summary>
+    /// Creates a handler that gives every gRPC call sent through it one CLIENT span named
+    /// <c>{package.Service}/{Method}</c>, ended by the call's <c>grpc-status</c> (or its cancellation,
+    /// deadline or failure), and injects the trace context into the call's metadata with the
+    /// process-wide propagators (<see cref="DistributedContextPropagator.Current"/>, which
+    /// <c>AddTracing</c> sets to the configured ones). HttpClient's span beneath it is suppressed, so a
+    /// call is one hop. Spans are recorded while a host with <c>AddTracing</c> runs.
+    /// </summary>
+    /// <param name="inner">The handler that sends the calls; default a new <see cref="SocketsHttpHandler"/>.</param>
+    /// <returns>A handler to pass as <c>GrpcChannelOptions.HttpHandler</c>.</returns>
+    public static HttpMessageHandler CreateHandler(HttpMessageHandler? inner = null) =>
+        new GrpcClientTracingHandler(propagator: null, suppressHttpClientSpans: true)
+        {
+            InnerHandler = inner ?? new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        };
+}
