@@ -74,9 +74,10 @@ public sealed class MultiServiceTraceTests
         Assert.Single(receiverB.Spans, s => s.TraceId == traceB && s.Kind == ActivityKind.Server);
         Assert.DoesNotContain(receiverB.Spans, s => s.TraceId == traceA && s.Kind == ActivityKind.Server);
 
-        // The test's own client spans belong to no request: each is exported by exactly one host.
-        Assert.Equal(1, receiverA.Spans.Concat(receiverB.Spans).Count(s => s.TraceId == traceA && s.Kind == ActivityKind.Client));
-        Assert.Equal(1, receiverA.Spans.Concat(receiverB.Spans).Count(s => s.TraceId == traceB && s.Kind == ActivityKind.Client));
+        // The test's own client spans belong to no request: exported by one host at most (the first
+        // started in the process, which may be another test's; HostSpanFilterTests pins that rule down).
+        Assert.True(receiverA.Spans.Concat(receiverB.Spans).Count(s => s.TraceId == traceA && s.Kind == ActivityKind.Client) <= 1);
+        Assert.True(receiverA.Spans.Concat(receiverB.Spans).Count(s => s.TraceId == traceB && s.Kind == ActivityKind.Client) <= 1);
         Assert.All(receiverA.Spans, s => Assert.Equal("a", s.ServiceName));
         Assert.All(receiverB.Spans, s => Assert.Equal("b", s.ServiceName));
     }
