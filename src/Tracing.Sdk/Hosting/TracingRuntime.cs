@@ -71,6 +71,7 @@ internal sealed class TracingRuntime : IDisposable
 
             _hostHandle = HostSpanFilter.TrackHost();
             Provider = TracerProviderFactory.Create(context);
+            context.Disposables.Add(Propagation.TracingPropagators.Install(_services));
             _disposables = context.Disposables;
             LateBindingSampler = context.LateBindingSampler;
 
