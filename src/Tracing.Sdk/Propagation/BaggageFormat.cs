@@ -109,7 +109,7 @@ internal sealed class BaggageFormat(PropagationDiagnostics diagnostics) : Format
                 break;
             }
 
-            if (item.Key.Length == 0 || item.Key.AsSpan().ContainsAnyExcept(s_tokenChars) || item.Value is null)
+            if (item.Key.Length == 0 || item.Key.AsSpan().ContainsAnyExcept(s_tokenChars) || item.Value is null || !IsWellFormed(item.Value))
             {
                 continue;
             }
@@ -245,6 +245,31 @@ internal sealed class BaggageFormat(PropagationDiagnostics diagnostics) : Format
         {
             return false;
         }
+    }
+
+    /// <summary>Whether <paramref name="value"/> has no unpaired surrogate, which UTF-8 cannot carry unchanged.</summary>
+    internal static bool IsWellFormed(string value)
+    {
+        var chars = value.AsSpan();
+        var first = chars.IndexOfAnyInRange('\uD800', '\uDFFF');
+        if (first < 0)
+        {
+            return true;
+        }
+
+        for (var i = first; i < chars.Length; i++)
+        {
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(chars[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Percent-encodes every UTF-8 byte outside baggage-octet (and '%').</summary>

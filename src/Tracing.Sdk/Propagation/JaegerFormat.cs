@@ -81,13 +81,13 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
             }
 
             var value = SingleValue(getter(carrier, name), out _);
-            if (value is null || !TryUnescape(value, out var decoded))
+            if (value is null)
             {
                 Diagnostics.InvalidContext(Name);
                 continue;
             }
 
-            baggage.TryAdd(name[BaggagePrefix.Length..], decoded);
+            baggage.TryAdd(name[BaggagePrefix.Length..], Unescape(value));
         }
     }
 
@@ -101,7 +101,7 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
 
         foreach (var item in context.Baggage)
         {
-            if (item.Key.Length > 0 && item.Value is not null && IsHeaderNameToken(item.Key))
+            if (item.Key.Length > 0 && item.Value is not null && IsHeaderNameToken(item.Key) && BaggageFormat.IsWellFormed(item.Value))
             {
                 setter(carrier, BaggagePrefix + item.Key, Uri.EscapeDataString(item.Value));
             }
@@ -113,12 +113,7 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
     {
         context = default;
         flags = 0;
-        if (value.Contains('%', StringComparison.Ordinal) && !TryUnescape(value, out value))
-        {
-            return false;
-        }
-
-        var text = value.AsSpan().Trim();
+        var text = Unescape(value).AsSpan().Trim();
         Span<Range> parts = stackalloc Range[5];
         if (text.Split(parts, ':') != 4)
         {
@@ -148,19 +143,12 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
         return true;
     }
 
-    private static bool TryUnescape(string value, out string unescaped)
-    {
-        unescaped = value;
-        if (!value.Contains('%', StringComparison.Ordinal))
-        {
-            return !value.AsSpan().ContainsAny('\0', '\r', '\n');
-        }
-
-        // Uri.UnescapeDataString leaves malformed escapes as they are; that is fine for a value, and the
-        // id parser rejects what is left. Decoded control characters are not.
-        unescaped = Uri.UnescapeDataString(value);
-        return !unescaped.AsSpan().ContainsAny('\0', '\r', '\n');
-    }
+    /// <summary>
+    /// URL-decodes a value. <see cref="Uri.UnescapeDataString(string)"/> leaves a malformed escape as it
+    /// is: harmless in a baggage value, and rejected by the id parser in <c>uber-trace-id</c>.
+    /// </summary>
+    private static string Unescape(string value) =>
+        value.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(value) : value;
 
     private static bool IsHeaderNameToken(string key)
     {

@@ -188,7 +188,7 @@ public sealed class PropagationWiringTests
         return EchoServer.Parse(json);
     }
 
-    internal static async Task<WebApplication> StartAppAsync(string[] propagators, Action<WebApplicationBuilder>? configure = null)
+    internal static async Task<WebApplication> StartAppAsync(string[] propagators, Action<WebApplicationBuilder>? configure = null, Action<WebApplication>? map = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -200,7 +200,7 @@ public sealed class PropagationWiringTests
             settings[$"Tracing:Propagators:{i}"] = propagators[i];
         }
 
-        return await TracingHost.StartWebAsync(settings, MapEndpoints, builder =>
+        return await TracingHost.StartWebAsync(settings, app => { MapEndpoints(app); map?.Invoke(app); }, builder =>
         {
             builder.Services.AddHttpClient();
             configure?.Invoke(builder);
