@@ -120,12 +120,10 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
             return false;
         }
 
-        Span<byte> traceBytes = stackalloc byte[16];
-        Span<byte> spanBytes = stackalloc byte[8];
         Span<byte> parentBytes = stackalloc byte[8];
         Span<byte> flagBytes = stackalloc byte[1];
-        if (!HexIds.TryParseVariable(text[parts[0]], traceBytes, out var traceNonZero) || !traceNonZero
-            || !HexIds.TryParseVariable(text[parts[1]], spanBytes, out var spanNonZero) || !spanNonZero
+        if (!TryParseTraceId(text[parts[0]], out var traceId)
+            || !TryParseSpanId(text[parts[1]], out var spanId)
             || !HexIds.TryParseVariable(text[parts[2]], parentBytes, out _)
             || !HexIds.TryParseVariable(text[parts[3]], flagBytes, out _))
         {
@@ -134,13 +132,35 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
 
         flags = flagBytes[0];
         var sampled = (flags & (SampledFlag | DebugFlag)) != 0;
-        context = new ActivityContext(
-            ActivityTraceId.CreateFromBytes(traceBytes),
-            ActivitySpanId.CreateFromBytes(spanBytes),
-            sampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None,
-            null,
-            isRemote: true);
+        context = new ActivityContext(traceId, spanId, sampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, null, isRemote: true);
         return true;
+    }
+
+    // Fast path for what current clients send (full-width lower-case ids); otherwise any width, either case.
+    private static bool TryParseTraceId(ReadOnlySpan<char> value, out ActivityTraceId traceId)
+    {
+        if (value.Length == HexIds.TraceIdLength && HexIds.TryParseTraceId(value, out traceId))
+        {
+            return true;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        var valid = HexIds.TryParseVariable(value, bytes, out var nonZero) && nonZero;
+        traceId = valid ? ActivityTraceId.CreateFromBytes(bytes) : default;
+        return valid;
+    }
+
+    private static bool TryParseSpanId(ReadOnlySpan<char> value, out ActivitySpanId spanId)
+    {
+        if (value.Length == HexIds.SpanIdLength && HexIds.TryParseSpanId(value, out spanId))
+        {
+            return true;
+        }
+
+        Span<byte> bytes = stackalloc byte[8];
+        var valid = HexIds.TryParseVariable(value, bytes, out var nonZero) && nonZero;
+        spanId = valid ? ActivitySpanId.CreateFromBytes(bytes) : default;
+        return valid;
     }
 
     /// <summary>
