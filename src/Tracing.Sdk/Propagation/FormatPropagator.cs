@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 using Tracing.Sdk.Diagnostics;
 
@@ -131,6 +130,4 @@ internal abstract class FormatPropagator(PropagationDiagnostics diagnostics) : T
 
         return value;
     }
-
-    protected static Baggage EmptyBaggage => default;
 }

@@ -42,9 +42,7 @@ internal sealed class TracingPropagators
 
     /// <summary>Built from the validated options (tracing disabled: the default set, since the names were not validated).</summary>
     public static TracingPropagators Create(TracingOptions options, TracingMetrics? metrics) =>
-        options.Enabled
-            ? new TracingPropagators(options.Propagators ?? TracingDefaults.Propagators, new PropagationDiagnostics(metrics))
-            : new TracingPropagators(TracingDefaults.Propagators, new PropagationDiagnostics(metrics));
+        new(options.Enabled ? options.Propagators ?? TracingDefaults.Propagators : TracingDefaults.Propagators, new PropagationDiagnostics(metrics));
 
     /// <summary>
     /// Makes the host's set the process-wide one, for what DI does not reach (<c>new HttpClient()</c>,
