@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Tracing.Sdk;
 using Tracing.Sdk.Diagnostics;
 using Tracing.Sdk.Hosting;
+using Tracing.Sdk.Propagation;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -40,6 +41,7 @@ public static class TracingServiceCollectionExtensions
         services.TryAddSingleton<TracingMetrics>();
         services.TryAddSingleton<TracingRuntime>();
         services.AddHostedService<TracingHostedService>();
+        services.AddTracingPropagation();
 
         // Log correlation: every ILogger scope carries the current span's ids (no call needed).
         services.Configure<LoggerFactoryOptions>(static o =>

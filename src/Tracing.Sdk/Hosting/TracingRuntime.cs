@@ -69,6 +69,7 @@ internal sealed class TracingRuntime : IDisposable
                 hostingSource);
 
             Provider = TracerProviderFactory.Create(context);
+            context.Disposables.Add(Propagation.TracingPropagators.Install(_services));
             _disposables = context.Disposables;
             LateBindingSampler = context.LateBindingSampler;
 

@@ -10,5 +10,5 @@ internal static class PropagatorNames
     public const string Jaeger = "jaeger";
     public const string None = "none";
 
-    public static readonly string[] All = [TraceContext, Baggage, None];
+    public static readonly string[] All = [TraceContext, Baggage, B3, B3Multi, Jaeger, None];
 }

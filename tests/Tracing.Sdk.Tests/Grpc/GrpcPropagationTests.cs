@@ -14,6 +14,9 @@ public sealed class GrpcPropagationTests(GrpcPeerFixture fixture) : IClassFixtur
 {
     [Theory]
     [InlineData("tracecontext")]
+    [InlineData("b3")]
+    [InlineData("b3multi")]
+    [InlineData("jaeger")]
     public async Task ConfiguredFormat_IsInjected_WithTheGrpcSpanAsParent(string format)
     {
         await using var host = await TracedClientHost.StartAsync(

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+
+namespace Tracing.Sdk.Propagation;
+
+/// <summary>
+/// B3 multiple headers (openzipkin/b3-propagation "Multiple Headers"): <c>X-B3-TraceId</c> (16 or 32
+/// lower-hex, a 64-bit id left-padded to 128 bits), <c>X-B3-SpanId</c>, <c>X-B3-ParentSpanId</c>,
+/// <c>X-B3-Sampled</c> (<c>1</c>/<c>0</c>, and the legacy <c>true</c>/<c>false</c>), <c>X-B3-Flags</c>
+/// (<c>1</c> = debug, which implies sampled). Inject writes <c>X-B3-Sampled</c> always, or
+/// <c>X-B3-Flags: 1</c> alone for a debug span (the spec: debug implies an accept decision). Extract
+/// also reads the single <c>b3</c> header.
+/// </summary>
+internal sealed class B3MultiFormat : FormatPropagator
+{
+    public const string TraceIdHeader = "X-B3-TraceId";
+    public const string SpanIdHeader = "X-B3-SpanId";
+    public const string ParentSpanIdHeader = "X-B3-ParentSpanId";
+    public const string SampledHeader = "X-B3-Sampled";
+    public const string FlagsHeader = "X-B3-Flags";
+
+    private static readonly HashSet<string> s_fields = [TraceIdHeader, SpanIdHeader, ParentSpanIdHeader, SampledHeader, FlagsHeader];
+
+    private readonly bool _readSingle;
+
+    public B3MultiFormat(PropagationDiagnostics diagnostics)
+        : this(diagnostics, readSingle: true)
+    {
+    }
+
+    internal B3MultiFormat(PropagationDiagnostics diagnostics, bool readSingle)
+        : base(diagnostics) => _readSingle = readSingle;
+
+    public override string Name => PropagatorNames.B3Multi;
+
+    public override ISet<string> Fields => s_fields;
+
+    public override ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        if (_readSingle && getter(carrier, B3SingleFormat.HeaderName) is not null)
+        {
+            return ExtractSingle(carrier, getter);
+        }
+
+        var traceIdValue = ReadSingle(carrier, getter, TraceIdHeader);
+        var spanIdValue = ReadSingle(carrier, getter, SpanIdHeader);
+        var sampledValue = ReadSingle(carrier, getter, SampledHeader);
+        var flagsValue = ReadSingle(carrier, getter, FlagsHeader);
+        if (traceIdValue is null && spanIdValue is null)
+        {
+            // Sampling state alone: a decision for a new trace, no parent. Debug still applies to that root.
+            if (flagsValue == "1")
+            {
+                DebugPropagation.MarkNextRoot(string.Empty);
+            }
+            else if (sampledValue is not null && !TryParseSampled(sampledValue, out _))
+            {
+                Diagnostics.InvalidContext(Name);
+            }
+
+            return default;
+        }
+
+        var debug = flagsValue == "1";
+        var sampled = false;
+        var parentValue = ReadSingle(carrier, getter, ParentSpanIdHeader);
+        if (traceIdValue is null
+            || spanIdValue is null
+            || !HexIds.TryParseTraceId64Or128(traceIdValue, out var traceId)
+            || !HexIds.TryParseSpanId(spanIdValue, out var spanId)
+            || (sampledValue is not null && !TryParseSampled(sampledValue, out sampled))
+            || (parentValue is not null && !HexIds.IsLowerHexNonZero(parentValue, HexIds.SpanIdLength)))
+        {
+            Diagnostics.InvalidContext(Name);
+            return default;
+        }
+
+        if (debug)
+        {
+            DebugPropagation.MarkRemoteParent(traceId, spanId, null);
+        }
+
+        return new ActivityContext(traceId, spanId, sampled || debug ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, null, isRemote: true);
+    }
+
+    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
+    {
+        setter(carrier, TraceIdHeader, context.Context.TraceId.ToHexString());
+        setter(carrier, SpanIdHeader, context.Context.SpanId.ToHexString());
+        if (context.IsDebug)
+        {
+            setter(carrier, FlagsHeader, "1");
+        }
+        else
+        {
+            setter(carrier, SampledHeader, context.Sampled ? "1" : "0");
+        }
+    }
+
+    /// <summary><c>X-B3-Sampled</c>: <c>1</c>/<c>0</c>, or <c>true</c>/<c>false</c> from older tracers.</summary>
+    public static bool TryParseSampled(string value, out bool sampled)
+    {
+        sampled = value == "1" || string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+        return sampled || value == "0" || string.Equals(value, "false", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private ActivityContext ExtractSingle<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        var value = ReadSingle(carrier, getter, B3SingleFormat.HeaderName);
+        if (value is null)
+        {
+            return default;
+        }
+
+        if (!B3SingleFormat.TryParse(value, out var context, out var debug))
+        {
+            Diagnostics.InvalidContext(Name);
+            return default;
+        }
+
+        if (debug)
+        {
+            if (InjectionContext.IsValid(context))
+            {
+                DebugPropagation.MarkRemoteParent(context.TraceId, context.SpanId, null);
+            }
+            else
+            {
+                DebugPropagation.MarkNextRoot(string.Empty);
+            }
+        }
+
+        return context;
+    }
+}

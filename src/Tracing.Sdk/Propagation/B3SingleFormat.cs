@@ -1,0 +1,117 @@
+using System.Diagnostics;
+
+namespace Tracing.Sdk.Propagation;
+
+/// <summary>
+/// B3 single header (openzipkin/b3-propagation "Single Header"):
+/// <c>b3: {TraceId}-{SpanId}-{SamplingState}-{ParentSpanId}</c>, the last two optional, or a
+/// sampling state alone (<c>0</c>, <c>1</c>, <c>d</c>). Ids are lower-hex; a 64-bit trace id is
+/// left-padded to 128 bits. <c>d</c> (debug) means sampled, is handed to the sampler through
+/// <see cref="DebugContext"/> and is written onward for debug spans. Inject always states the
+/// sampling decision. Extract also reads the multi-header form, so either form of B3 is understood
+/// whichever one is configured for inject.
+/// </summary>
+internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : FormatPropagator(diagnostics)
+{
+    public const string HeaderName = "b3";
+
+    private static readonly HashSet<string> s_fields = [HeaderName];
+
+    private readonly B3MultiFormat _multi = new(diagnostics, readSingle: false);
+
+    public override string Name => PropagatorNames.B3;
+
+    public override ISet<string> Fields => s_fields;
+
+    public override ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        var value = ReadSingle(carrier, getter, HeaderName);
+        if (value is null)
+        {
+            return _multi.ExtractContext(carrier, getter);
+        }
+
+        if (TryParse(value, out var context, out var debug))
+        {
+            if (debug)
+            {
+                if (IsValid(context))
+                {
+                    DebugPropagation.MarkRemoteParent(context.TraceId, context.SpanId, null);
+                }
+                else
+                {
+                    DebugPropagation.MarkNextRoot(string.Empty);
+                }
+            }
+
+            return context;
+        }
+
+        Diagnostics.InvalidContext(Name);
+        return default;
+    }
+
+    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
+    {
+        var state = context.IsDebug ? 'd' : context.Sampled ? '1' : '0';
+        var value = string.Create(HexIds.TraceIdLength + HexIds.SpanIdLength + 3, (context.Context.TraceId, context.Context.SpanId, state), static (span, s) =>
+        {
+            s.TraceId.ToHexString().AsSpan().CopyTo(span);
+            span[32] = '-';
+            s.SpanId.ToHexString().AsSpan().CopyTo(span[33..]);
+            span[49] = '-';
+            span[50] = s.state;
+        });
+        setter(carrier, HeaderName, value);
+    }
+
+    /// <summary>
+    /// Parses a <c>b3</c> value. A sampling state alone is well-formed but gives no context
+    /// (<paramref name="context"/> stays invalid). Any malformed field rejects the whole value.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<char> value, out ActivityContext context, out bool debug)
+    {
+        context = default;
+        debug = false;
+        if (value.Length == 1)
+        {
+            debug = value[0] == 'd';
+            return value[0] is '0' or '1' or 'd';
+        }
+
+        // {TraceId}-{SpanId}[-{SamplingState}[-{ParentSpanId}]]: at most three separators.
+        Span<Range> parts = stackalloc Range[5];
+        var count = value.Split(parts, '-');
+        if (count is < 2 or > 4
+            || !HexIds.TryParseTraceId64Or128(value[parts[0]], out var traceId)
+            || !HexIds.TryParseSpanId(value[parts[1]], out var spanId))
+        {
+            return false;
+        }
+
+        var flags = ActivityTraceFlags.None;
+        if (count >= 3)
+        {
+            var state = value[parts[2]];
+            if (state.Length != 1 || state[0] is not ('0' or '1' or 'd'))
+            {
+                return false;
+            }
+
+            debug = state[0] == 'd';
+            flags = state[0] == '0' ? ActivityTraceFlags.None : ActivityTraceFlags.Recorded;
+        }
+
+        if (count == 4 && !HexIds.IsLowerHexNonZero(value[parts[3]], HexIds.SpanIdLength))
+        {
+            debug = false;
+            return false;
+        }
+
+        context = new ActivityContext(traceId, spanId, flags, null, isRemote: true);
+        return true;
+    }
+
+    private static bool IsValid(in ActivityContext context) => InjectionContext.IsValid(context);
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
+using Tracing.Sdk.Diagnostics;
+
+namespace Tracing.Sdk.Propagation;
+
+/// <summary>
+/// The configured set, in configured order. Extract: the first format holding a valid context wins
+/// (later context-only formats are not read at all), and the baggage of every baggage-carrying
+/// format is merged, the first value of a key winning. Inject: every format writes. Empty for
+/// <c>none</c>: extracts nothing, writes nothing.
+/// </summary>
+internal sealed class CompositeFormat : TextMapPropagator
+{
+    private readonly FormatPropagator[] _formats;
+    private readonly HashSet<string> _fields;
+
+    public CompositeFormat(IReadOnlyList<FormatPropagator> formats)
+    {
+        _formats = [.. formats];
+        _fields = new HashSet<string>(formats.SelectMany(static f => f.Fields ?? Enumerable.Empty<string>()), StringComparer.OrdinalIgnoreCase);
+        Names = [.. formats.Select(static f => f.Name)];
+        CarriesBaggage = formats.Any(static f => f.CarriesBaggage);
+    }
+
+    /// <summary>The formats' names, in order.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    public IReadOnlyList<FormatPropagator> Formats => _formats;
+
+    public bool CarriesBaggage { get; }
+
+    public override ISet<string> Fields => _fields;
+
+    public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        if (carrier is null || getter is null || _formats.Length == 0)
+        {
+            return context;
+        }
+
+        try
+        {
+            var activityContext = InjectionContext.IsValid(context.ActivityContext)
+                ? context.ActivityContext
+                : ExtractContext(carrier, getter);
+            var baggage = CarriesBaggage ? ExtractBaggage(context.Baggage, carrier, getter) : context.Baggage;
+            return new PropagationContext(activityContext, baggage);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            TracingEventSource.Log.ComponentFailed(nameof(CompositeFormat), ex.Message);
+            return context;
+        }
+    }
+
+    /// <summary>The first valid context in configured order, or <see langword="default"/>.</summary>
+    public ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        foreach (var format in _formats)
+        {
+            if (!format.CarriesContext)
+            {
+                continue;
+            }
+
+            var context = format.ExtractContext(carrier, getter);
+            if (InjectionContext.IsValid(context))
+            {
+                // A jaeger-debug-id read by an earlier format applies only to a new root; this request has a parent.
+                DebugContext.ClearNextRoot();
+                return context;
+            }
+        }
+
+        return default;
+    }
+
+    /// <summary>Every format's baggage, over <paramref name="initial"/>.</summary>
+    public Baggage ExtractBaggage<T>(Baggage initial, T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        var accumulator = new BaggageAccumulator(initial);
+        foreach (var format in _formats)
+        {
+            if (format.CarriesBaggage)
+            {
+                format.ExtractBaggage(carrier, getter, ref accumulator);
+            }
+        }
+
+        return accumulator.ToBaggage();
+    }
+
+    public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
+    {
+        if (carrier is null || setter is null || !InjectionContext.IsValid(context.ActivityContext))
+        {
+            return;
+        }
+
+        Inject(InjectionContext.From(context), carrier, setter);
+    }
+
+    /// <summary>Writes <paramref name="context"/> in every configured format.</summary>
+    public void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
+    {
+        foreach (var format in _formats)
+        {
+            try
+            {
+                format.Inject(context, carrier, setter);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                TracingEventSource.Log.ComponentFailed(format.Name, ex.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
+
+namespace Tracing.Sdk.Propagation;
+
+/// <summary>
+/// What a format writes: the span's context and baggage, and the span itself when known (for the
+/// parent id Jaeger carries, and for the debug mark B3 and Jaeger propagate onward).
+/// </summary>
+internal readonly struct InjectionContext(ActivityContext context, Baggage baggage, Activity? span)
+{
+    public ActivityContext Context { get; } = context;
+
+    public Baggage Baggage { get; } = baggage;
+
+    /// <summary>The span being propagated, when it is a local <see cref="Activity"/>.</summary>
+    public Activity? Span { get; } = span;
+
+    public bool Sampled => (Context.TraceFlags & ActivityTraceFlags.Recorded) != 0;
+
+    /// <summary>Whether the span is debug (B3 <c>d</c>, Jaeger flag <c>0x2</c> onward).</summary>
+    public bool IsDebug => DebugPropagation.IsDebug(Span);
+
+    /// <summary>The span's local parent id, when known.</summary>
+    public ActivitySpanId ParentSpanId => Span?.ParentSpanId ?? default;
+
+    public static bool IsValid(in ActivityContext context) => context.TraceId != default && context.SpanId != default;
+
+    /// <summary>
+    /// From an OpenTelemetry <see cref="PropagationContext"/>: the span is <see cref="Activity.Current"/>
+    /// when it is the one whose context is injected (the usual <c>Inject(new(Activity.Current.Context, ...))</c>).
+    /// </summary>
+    public static InjectionContext From(in PropagationContext context)
+    {
+        var current = Activity.Current;
+        var span = current is not null && current.SpanId == context.ActivityContext.SpanId && current.TraceId == context.ActivityContext.TraceId
+            ? current
+            : null;
+        return new InjectionContext(context.ActivityContext, context.Baggage, span);
+    }
+
+    /// <summary>For a local span: its context, and baggage from the span's chain merged with <see cref="Baggage.Current"/>.</summary>
+    public static InjectionContext From(Activity span) => new(span.Context, BaggageOf(span), span);
+
+    /// <summary>
+    /// The baggage to send with <paramref name="span"/>: OpenTelemetry's <see cref="Baggage.Current"/>
+    /// wins over the <see cref="Activity.Baggage"/> of the span's chain (where ASP.NET Core hosting
+    /// puts incoming baggage), so both APIs reach the wire.
+    /// </summary>
+    public static Baggage BaggageOf(Activity? span)
+    {
+        var current = Baggage.Current;
+        if (span is null)
+        {
+            return current;
+        }
+
+        Dictionary<string, string>? merged = null;
+        foreach (var item in span.Baggage)
+        {
+            if (item.Value is null)
+            {
+                continue;
+            }
+
+            merged ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            merged.TryAdd(item.Key, item.Value);
+        }
+
+        if (merged is null)
+        {
+            return current;
+        }
+
+        foreach (var item in current)
+        {
+            merged[item.Key] = item.Value;
+        }
+
+        return Baggage.Create(merged);
+    }
+}

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Tracing.Sdk.Propagation;
+
+/// <summary>
+/// Jaeger's native format (jaeger client-libraries "Propagation Format"):
+/// <c>uber-trace-id: {trace-id}:{span-id}:{parent-span-id}:{flags}</c>, ids as hex of any length up to
+/// 128/64 bits (no zero padding needed), the whole value possibly URL-encoded (<c>%3A</c>);
+/// <c>flags</c> a hex bitmask where <c>0x1</c> is sampled and <c>0x2</c> debug (so <c>3</c> is both:
+/// any odd value is sampled, not only the string <c>1</c>). <c>jaeger-debug-id</c> forces sampling
+/// and is recorded on the span by the sampler; baggage travels as <c>uberctx-{key}</c> headers with
+/// URL-encoded values. Inject writes the span's local parent id when known (else <c>0</c>).
+/// </summary>
+internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatPropagator(diagnostics)
+{
+    public const string TraceIdHeader = "uber-trace-id";
+    public const string DebugIdHeader = "jaeger-debug-id";
+    public const string BaggagePrefix = "uberctx-";
+
+    private const int SampledFlag = 0x1;
+    private const int DebugFlag = 0x2;
+
+    private static readonly HashSet<string> s_fields = [TraceIdHeader, DebugIdHeader];
+
+    public override string Name => PropagatorNames.Jaeger;
+
+    public override bool CarriesBaggage => true;
+
+    public override ISet<string> Fields => s_fields;
+
+    public override ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        var debugId = ReadSingle(carrier, getter, DebugIdHeader);
+        if (string.IsNullOrWhiteSpace(debugId) || debugId.AsSpan().ContainsAny('\0', '\r', '\n'))
+        {
+            debugId = null;
+        }
+
+        var value = ReadSingle(carrier, getter, TraceIdHeader);
+        ActivityContext context = default;
+        var flags = 0;
+        if (value is not null && !TryParse(value, out context, out flags))
+        {
+            Diagnostics.InvalidContext(Name);
+        }
+
+        if (!InjectionContext.IsValid(context))
+        {
+            if (debugId is not null)
+            {
+                DebugPropagation.MarkNextRoot(debugId);
+            }
+
+            return default;
+        }
+
+        if ((flags & DebugFlag) != 0 || debugId is not null)
+        {
+            // Debug is a forced sampling decision: the parent counts as sampled whatever bit 0x1 says.
+            DebugPropagation.MarkRemoteParent(context.TraceId, context.SpanId, debugId);
+            context = new ActivityContext(context.TraceId, context.SpanId, ActivityTraceFlags.Recorded, null, isRemote: true);
+        }
+
+        return context;
+    }
+
+    public override void ExtractBaggage<T>(T carrier, Func<T, string, IEnumerable<string>?> getter, ref BaggageAccumulator baggage)
+    {
+        // Baggage keys are part of the header names, so they can only be found in a carrier whose names can be listed.
+        if (CarrierKeys.Of(carrier) is not { } keys)
+        {
+            return;
+        }
+
+        foreach (var name in keys)
+        {
+            if (name.Length <= BaggagePrefix.Length || !name.StartsWith(BaggagePrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var value = SingleValue(getter(carrier, name), out _);
+            if (value is null)
+            {
+                Diagnostics.InvalidContext(Name);
+                continue;
+            }
+
+            baggage.TryAdd(name[BaggagePrefix.Length..], Unescape(value));
+        }
+    }
+
+    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
+    {
+        var flags = context.IsDebug ? SampledFlag | DebugFlag : context.Sampled ? SampledFlag : 0;
+        var parent = context.ParentSpanId;
+        var parentText = parent == default ? "0" : parent.ToHexString();
+        setter(carrier, TraceIdHeader, string.Create(
+            CultureInfo.InvariantCulture, $"{context.Context.TraceId.ToHexString()}:{context.Context.SpanId.ToHexString()}:{parentText}:{flags}"));
+
+        foreach (var item in context.Baggage)
+        {
+            if (item.Key.Length > 0 && item.Value is not null && IsHeaderNameToken(item.Key) && BaggageFormat.IsWellFormed(item.Value))
+            {
+                setter(carrier, BaggagePrefix + item.Key, Uri.EscapeDataString(item.Value));
+            }
+        }
+    }
+
+    /// <summary>Parses an <c>uber-trace-id</c> value (URL-encoded or not). All four fields must be well-formed.</summary>
+    public static bool TryParse(string value, out ActivityContext context, out int flags)
+    {
+        context = default;
+        flags = 0;
+        var text = Unescape(value).AsSpan().Trim();
+        Span<Range> parts = stackalloc Range[5];
+        if (text.Split(parts, ':') != 4)
+        {
+            return false;
+        }
+
+        Span<byte> parentBytes = stackalloc byte[8];
+        Span<byte> flagBytes = stackalloc byte[1];
+        if (!TryParseTraceId(text[parts[0]], out var traceId)
+            || !TryParseSpanId(text[parts[1]], out var spanId)
+            || !HexIds.TryParseVariable(text[parts[2]], parentBytes, out _)
+            || !HexIds.TryParseVariable(text[parts[3]], flagBytes, out _))
+        {
+            return false;
+        }
+
+        flags = flagBytes[0];
+        var sampled = (flags & (SampledFlag | DebugFlag)) != 0;
+        context = new ActivityContext(traceId, spanId, sampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, null, isRemote: true);
+        return true;
+    }
+
+    // Fast path for what current clients send (full-width lower-case ids); otherwise any width, either case.
+    private static bool TryParseTraceId(ReadOnlySpan<char> value, out ActivityTraceId traceId)
+    {
+        if (value.Length == HexIds.TraceIdLength && HexIds.TryParseTraceId(value, out traceId))
+        {
+            return true;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        var valid = HexIds.TryParseVariable(value, bytes, out var nonZero) && nonZero;
+        traceId = valid ? ActivityTraceId.CreateFromBytes(bytes) : default;
+        return valid;
+    }
+
+    private static bool TryParseSpanId(ReadOnlySpan<char> value, out ActivitySpanId spanId)
+    {
+        if (value.Length == HexIds.SpanIdLength && HexIds.TryParseSpanId(value, out spanId))
+        {
+            return true;
+        }
+
+        Span<byte> bytes = stackalloc byte[8];
+        var valid = HexIds.TryParseVariable(value, bytes, out var nonZero) && nonZero;
+        spanId = valid ? ActivitySpanId.CreateFromBytes(bytes) : default;
+        return valid;
+    }
+
+    /// <summary>
+    /// URL-decodes a value. <see cref="Uri.UnescapeDataString(string)"/> leaves a malformed escape as it
+    /// is: harmless in a baggage value, and rejected by the id parser in <c>uber-trace-id</c>.
+    /// </summary>
+    private static string Unescape(string value) =>
+        value.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(value) : value;
+
+    private static bool IsHeaderNameToken(string key)
+    {
+        foreach (var c in key)
+        {
+            if (c is <= ' ' or >= '\x7f' or '(' or ')' or '<' or '>' or '@' or ',' or ';' or ':' or '\\' or '"' or '/' or '[' or ']' or '?' or '=' or '{' or '}')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

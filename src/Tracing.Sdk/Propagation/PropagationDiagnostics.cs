@@ -1,0 +1,19 @@
+using Tracing.Sdk.Diagnostics;
+
+namespace Tracing.Sdk.Propagation;
+
+/// <summary>
+/// Where the propagators report a malformed header they ignored: the host's
+/// <c>tracing.sdk.propagation.invalid</c> counter (when a host built them) and the EventSource.
+/// </summary>
+internal sealed class PropagationDiagnostics(TracingMetrics? metrics)
+{
+    /// <summary>For propagators used before or without a host: EventSource only.</summary>
+    public static PropagationDiagnostics Unmetered { get; } = new(null);
+
+    public void InvalidContext(string format)
+    {
+        metrics?.InvalidContext(format);
+        TracingEventSource.Log.InvalidContext(format);
+    }
+}

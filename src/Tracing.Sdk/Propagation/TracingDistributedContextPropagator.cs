@@ -1,0 +1,144 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http;
+using Tracing.Sdk.Diagnostics;
+
+namespace Tracing.Sdk.Propagation;
+
+/// <summary>
+/// The configured set as .NET's own <see cref="DistributedContextPropagator"/>, the one HttpClient
+/// (<c>DiagnosticsHandler</c>) injects with and ASP.NET Core hosting extracts with. Inject writes
+/// each header at most once and never replaces one the caller already set; extract hands hosting a
+/// W3C <c>traceparent</c> string whatever format the context came in, since hosting parses that.
+/// </summary>
+internal sealed class TracingDistributedContextPropagator : DistributedContextPropagator
+{
+    private readonly CompositeFormat _propagator;
+    private readonly string[] _fields;
+
+    public TracingDistributedContextPropagator(CompositeFormat propagator)
+    {
+        _propagator = propagator;
+        _fields = [.. propagator.Fields];
+    }
+
+    public override IReadOnlyCollection<string> Fields => _fields;
+
+    public override void Inject(Activity? activity, object? carrier, PropagatorSetterCallback? setter)
+    {
+        if (activity is null || setter is null || activity.IdFormat != ActivityIdFormat.W3C || activity.TraceId == default)
+        {
+            return;
+        }
+
+        try
+        {
+            var target = new InjectTarget(carrier, setter);
+            _propagator.Inject(InjectionContext.From(activity), target, static (t, name, value) => t.Set(name, value));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            TracingEventSource.Log.ComponentFailed(nameof(TracingDistributedContextPropagator), ex.Message);
+        }
+    }
+
+    public override void ExtractTraceIdAndState(object? carrier, PropagatorGetterCallback? getter, out string? traceId, out string? traceState)
+    {
+        traceId = null;
+        traceState = null;
+        if (getter is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var context = _propagator.ExtractContext(new ExtractSource(carrier, getter), ExtractSource.Get);
+            if (InjectionContext.IsValid(context))
+            {
+                traceId = TraceContextFormat.Format(context);
+                traceState = context.TraceState;
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            TracingEventSource.Log.ComponentFailed(nameof(TracingDistributedContextPropagator), ex.Message);
+        }
+    }
+
+    public override IEnumerable<KeyValuePair<string, string?>>? ExtractBaggage(object? carrier, PropagatorGetterCallback? getter)
+    {
+        if (getter is null || !_propagator.CarriesBaggage)
+        {
+            return null;
+        }
+
+        try
+        {
+            var baggage = _propagator.ExtractBaggage(default, new ExtractSource(carrier, getter), ExtractSource.Get);
+            if (baggage.Count == 0)
+            {
+                return null;
+            }
+
+            var items = new List<KeyValuePair<string, string?>>(baggage.Count);
+            foreach (var item in baggage)
+            {
+                items.Add(new KeyValuePair<string, string?>(item.Key, item.Value));
+            }
+
+            return items;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            TracingEventSource.Log.ComponentFailed(nameof(TracingDistributedContextPropagator), ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>A .NET getter callback seen as an OpenTelemetry getter.</summary>
+    private sealed class ExtractSource(object? carrier, PropagatorGetterCallback getter) : ICarrierKeys
+    {
+        public static readonly Func<ExtractSource, string, IEnumerable<string>?> Get = static (source, name) => source.Read(name);
+
+        public IEnumerable<string>? Keys => CarrierKeys.Of(carrier);
+
+        private IEnumerable<string>? Read(string name)
+        {
+            getter(carrier, name, out var value, out var values);
+            return values ?? (value is null ? null : [value]);
+        }
+    }
+
+    /// <summary>
+    /// Writes through the caller's setter, skipping a header written earlier in this call or already on
+    /// the carrier (a retried or redirected request, or a header the application set itself).
+    /// </summary>
+    private sealed class InjectTarget(object? carrier, PropagatorSetterCallback setter)
+    {
+        private List<string>? _written;
+
+        public void Set(string name, string value)
+        {
+            if (_written?.Contains(name, StringComparer.OrdinalIgnoreCase) == true || CarrierHas(carrier, name))
+            {
+                return;
+            }
+
+            setter(carrier, name, value);
+            (_written ??= []).Add(name);
+        }
+
+        private static bool CarrierHas(object? carrier, string name) => carrier switch
+        {
+            HttpRequestMessage request => request.Headers.NonValidated.Contains(name),
+            HttpHeaders headers => headers.NonValidated.Contains(name),
+            IHeaderDictionary headers => headers.ContainsKey(name),
+            IDictionary<string, string> strings => strings.ContainsKey(name),
+            IDictionary<string, object> objects => objects.ContainsKey(name),
+            IDictionary dictionary => dictionary.Contains(name),
+            _ => false,
+        };
+    }
+}

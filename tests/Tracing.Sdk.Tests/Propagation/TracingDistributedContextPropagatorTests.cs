@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Tracing.Sdk.Propagation;
+
+namespace Tracing.Sdk.Tests.Propagation;
+
+public sealed class TracingDistributedContextPropagatorTests
+{
+    private static readonly DistributedContextPropagator.PropagatorGetterCallback s_headerGetter =
+        static (object? carrier, string name, out string? value, out IEnumerable<string>? values) =>
+        {
+            // As ASP.NET Core hosting reads: one string, several values joined by commas.
+            values = null;
+            value = ((IHeaderDictionary)carrier!)[name];
+        };
+
+    [Fact]
+    public void ExtractTraceIdAndState_GivesAW3CTraceparent_WhateverTheFormat()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var spanId = ActivitySpanId.CreateRandom();
+        var headers = new HeaderDictionary { ["uber-trace-id"] = $"{traceId.ToHexString()}:{spanId.ToHexString()}:0:1" };
+
+        Create("jaeger").ExtractTraceIdAndState(headers, s_headerGetter, out var traceparent, out var tracestate);
+
+        Assert.Equal($"00-{traceId.ToHexString()}-{spanId.ToHexString()}-01", traceparent);
+        Assert.Null(tracestate);
+        Assert.True(ActivityContext.TryParse(traceparent, tracestate, isRemote: true, out var parsed));
+        Assert.Equal(traceId, parsed.TraceId);
+    }
+
+    [Fact]
+    public void ExtractTraceIdAndState_PassesTracestateOn()
+    {
+        var headers = new HeaderDictionary
+        {
+            ["traceparent"] = $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-00",
+            ["tracestate"] = "a=1",
+        };
+
+        Create("tracecontext").ExtractTraceIdAndState(headers, s_headerGetter, out var traceparent, out var tracestate);
+
+        Assert.EndsWith("-00", traceparent);
+        Assert.Equal("a=1", tracestate);
+    }
+
+    [Fact]
+    public void ExtractTraceIdAndState_GivesNothing_ForDuplicatedTraceparent()
+    {
+        var value = $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+        var headers = new HeaderDictionary { ["traceparent"] = new[] { value, value } };
+
+        Create("tracecontext").ExtractTraceIdAndState(headers, s_headerGetter, out var traceparent, out _);
+
+        Assert.Null(traceparent);
+    }
+
+    [Fact]
+    public void ExtractBaggage_ReadsW3CAndJaegerBaggage_FromRequestHeaders()
+    {
+        var headers = new HeaderDictionary { ["baggage"] = "a=1", ["uberctx-b"] = "2" };
+
+        var baggage = Create("baggage", "jaeger").ExtractBaggage(headers, s_headerGetter);
+
+        Assert.Equal(new Dictionary<string, string?> { ["a"] = "1", ["b"] = "2" }, baggage!.ToDictionary(p => p.Key, p => p.Value));
+    }
+
+    [Fact]
+    public void Inject_NeverOverwritesAHeaderTheCallerSet_NorWritesOneTwice()
+    {
+        using var activity = new Activity("call").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var request = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1/");
+        request.Headers.TryAddWithoutValidation("traceparent", "set-by-caller");
+        var propagator = Create("tracecontext", "b3");
+
+        propagator.Inject(activity, request, static (carrier, name, value) => ((HttpRequestMessage)carrier!).Headers.TryAddWithoutValidation(name, value));
+        // A retry or redirect injects again into the same request.
+        propagator.Inject(activity, request, static (carrier, name, value) => ((HttpRequestMessage)carrier!).Headers.TryAddWithoutValidation(name, value));
+
+        Assert.Equal(["set-by-caller"], request.Headers.GetValues("traceparent"));
+        Assert.Single(request.Headers.GetValues("b3"));
+    }
+
+    [Fact]
+    public void Inject_DeduplicatesWithinOneCall_ForACarrierItCannotInspect()
+    {
+        using var activity = new Activity("call").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var written = new List<string>();
+
+        // b3 and b3multi both configured: distinct names, each written once.
+        Create("b3", "b3multi", "b3").Inject(activity, new object(), (_, name, _) => written.Add(name));
+
+        Assert.Equal(written.Count, written.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Contains("b3", written);
+        Assert.Contains("X-B3-TraceId", written);
+    }
+
+    [Fact]
+    public void Inject_CarriesActivityBaggage()
+    {
+        using var activity = new Activity("call").SetIdFormat(ActivityIdFormat.W3C).AddBaggage("user", "alice").Start();
+        var headers = new Dictionary<string, string>();
+
+        Create("tracecontext", "baggage").Inject(activity, headers, static (carrier, name, value) => ((Dictionary<string, string>)carrier!)[name] = value);
+
+        Assert.Equal("user=alice", headers["baggage"]);
+        Assert.Equal(["traceparent", "baggage"], headers.Keys);
+    }
+
+    [Fact]
+    public void Fields_AreTheConfiguredFormatsHeaders()
+    {
+        Assert.Equal(["b3"], Create("b3").Fields);
+        Assert.Contains("traceparent", Create("tracecontext", "baggage").Fields);
+        Assert.Contains("baggage", Create("tracecontext", "baggage").Fields);
+    }
+
+    private static DistributedContextPropagator Create(params string[] names) =>
+        new TracingPropagators(names, PropagationDiagnostics.Unmetered).DistributedPropagator;
+}
