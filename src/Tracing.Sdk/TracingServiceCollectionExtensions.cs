@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracing.Sdk;
+using Tracing.Sdk.AspNetCore;
 using Tracing.Sdk.Diagnostics;
 using Tracing.Sdk.Hosting;
 
@@ -40,6 +41,10 @@ public static class TracingServiceCollectionExtensions
         services.TryAddSingleton<TracingMetrics>();
         services.TryAddSingleton<TracingRuntime>();
         services.AddHostedService<TracingHostedService>();
+
+        // ASP.NET Core server spans: startup filter, trust-aware wrapper of the registered propagator
+        // (keep this after anything that registers a DistributedContextPropagator).
+        AspNetCoreTracingRegistration.AddAspNetCoreTracing(services);
 
         // Log correlation: every ILogger scope carries the current span's ids (no call needed).
         services.Configure<LoggerFactoryOptions>(static o =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
+using Tracing.Sdk.AspNetCore;
 using Tracing.Sdk.Exporters;
 using Tracing.Sdk.Sampling;
 
@@ -21,6 +22,12 @@ internal static class TracerProviderFactory
         var userSources = options.Sources.Select(static s => s.Trim()).Where(static s => s.Length > 0).ToArray();
 
         var processors = new List<BaseProcessor<Activity>>();
+        if (ServerSpanProcessor.Create(context) is { } serverSpans)
+        {
+            // Ahead of the exporters: it may drop a span before they see it.
+            processors.Add(serverSpans);
+        }
+
         processors.AddRange(ExportProcessorFactory.Create(context));
 
         var builder = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
