@@ -21,10 +21,12 @@ internal sealed class AspNetCoreTracing : IDisposable
     private readonly object _gate = new();
     private AspNetCoreSettings? _settings;
     private ForwardedClientAddress? _forwarded;
-    private HandledExceptionObserver? _exceptions;
+    private HostingDiagnosticsObserver? _diagnostics;
     private ILateBindingSampler? _registeredSampler;
     private bool _registeredSamplerResolved;
     private ServerHost? _lastHost;
+    private IHttpContextAccessor? _accessor;
+    private bool _accessorResolved;
 
     public AspNetCoreTracing(IOptions<TracingOptions> options, TracingRuntime runtime, IServiceProvider services)
     {
@@ -90,14 +92,29 @@ internal sealed class AspNetCoreTracing : IDisposable
         return parts;
     }
 
-    /// <summary>Starts listening for exceptions that exception-handling middleware swallows (idempotent).</summary>
-    public void ObserveHandledExceptions()
+    /// <summary>The app's own <see cref="IHttpContextAccessor"/>, if it registered one (the SDK does not).</summary>
+    public IHttpContextAccessor? HttpContextAccessor
+    {
+        get
+        {
+            if (!_accessorResolved)
+            {
+                _accessor = _services.GetService<IHttpContextAccessor>();
+                _accessorResolved = true;
+            }
+
+            return _accessor;
+        }
+    }
+
+    /// <summary>Starts listening to the host's diagnostics: requests starting, exceptions handled (idempotent).</summary>
+    public void ObserveHostingDiagnostics()
     {
         lock (_gate)
         {
-            if (_exceptions is null && _services.GetService<DiagnosticListener>() is { } listener)
+            if (_diagnostics is null && _services.GetService<DiagnosticListener>() is { } listener)
             {
-                _exceptions = HandledExceptionObserver.Subscribe(listener);
+                _diagnostics = HostingDiagnosticsObserver.Subscribe(listener);
             }
         }
     }
@@ -106,8 +123,8 @@ internal sealed class AspNetCoreTracing : IDisposable
     {
         lock (_gate)
         {
-            _exceptions?.Dispose();
-            _exceptions = null;
+            _diagnostics?.Dispose();
+            _diagnostics = null;
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -18,9 +17,6 @@ internal static class AspNetCoreTracingRegistration
     public static void AddAspNetCoreTracing(IServiceCollection services)
     {
         services.TryAddSingleton<AspNetCoreTracing>();
-
-        // Trust is judged on the request hosting is extracting; the accessor is how the propagator sees it.
-        services.AddHttpContextAccessor();
 
         // First registration = outermost middleware: the span sees host filtering, forwarded headers
         // and every startup filter of the app inside it.
@@ -44,7 +40,6 @@ internal static class AspNetCoreTracingRegistration
         var previous = index >= 0 ? services[index] : null;
         var decorated = ServiceDescriptor.Singleton<DistributedContextPropagator>(sp => new TrustedContextPropagator(
             CreatePrevious(sp, previous),
-            sp.GetRequiredService<IHttpContextAccessor>(),
             sp.GetRequiredService<AspNetCoreTracing>()));
 
         if (index >= 0)

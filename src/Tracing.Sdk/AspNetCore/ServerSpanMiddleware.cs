@@ -20,7 +20,7 @@ internal sealed class ServerSpanMiddleware
         _tracing = tracing;
         if (tracing.Settings.Enabled)
         {
-            tracing.ObserveHandledExceptions();
+            tracing.ObserveHostingDiagnostics();
         }
     }
 

@@ -14,10 +14,14 @@ namespace Tracing.Sdk.AspNetCore;
 /// root and the sampler decides it here, so a crafted <c>traceparent ...-01</c> cannot force sampling —
 /// and no baggage. Under <c>restart</c> the refused context is kept for a span link. Any failure of the
 /// inner propagator counts as "no context": a hostile header never fails a request.
+/// <para>
+/// The request is the one <see cref="HostingDiagnosticsObserver"/> saw hosting start on this thread
+/// (else the app's own <see cref="IHttpContextAccessor"/>, if it has one), recognised by its header
+/// collection being the carrier. Request headers that cannot be placed are refused, not trusted.
+/// </para>
 /// </summary>
 internal sealed class TrustedContextPropagator(
     DistributedContextPropagator inner,
-    IHttpContextAccessor accessor,
     AspNetCoreTracing tracing) : DistributedContextPropagator
 {
     // Hosting calls ExtractTraceIdAndState, then ExtractBaggage, for the same carrier on the same
@@ -38,6 +42,7 @@ internal sealed class TrustedContextPropagator(
     public override void ExtractTraceIdAndState(object? carrier, PropagatorGetterCallback? getter, out string? traceId, out string? traceState)
     {
         t_decidedCarrier = null;
+        var starting = HostingDiagnosticsObserver.TakeStartingRequest();
         try
         {
             inner.ExtractTraceIdAndState(carrier, getter, out traceId, out traceState);
@@ -49,7 +54,7 @@ internal sealed class TrustedContextPropagator(
             return;
         }
 
-        var refused = Refuses(carrier, out var context);
+        var refused = Refuses(carrier, starting, out var context);
         t_decidedCarrier = carrier;
         t_refused = refused;
         if (!refused)
@@ -61,10 +66,10 @@ internal sealed class TrustedContextPropagator(
         // an untrusted caller may not ask for that either.
         DebugContext.ClearNextRoot();
 
-        if (tracing.Settings.IncomingContext == IncomingContextMode.Restart
+        if (context is not null && tracing.Settings.IncomingContext == IncomingContextMode.Restart
             && ActivityContext.TryParse(traceId, traceState, isRemote: true, out var caller))
         {
-            context!.Features.Set(new UntrustedCallerFeature(caller));
+            context.Features.Set(new UntrustedCallerFeature(caller));
         }
 
         traceId = traceState = null;
@@ -72,7 +77,7 @@ internal sealed class TrustedContextPropagator(
 
     public override IEnumerable<KeyValuePair<string, string?>>? ExtractBaggage(object? carrier, PropagatorGetterCallback? getter)
     {
-        var refused = carrier is not null && ReferenceEquals(t_decidedCarrier, carrier) ? t_refused : Refuses(carrier, out _);
+        var refused = carrier is not null && ReferenceEquals(t_decidedCarrier, carrier) ? t_refused : Refuses(carrier, null, out _);
         t_decidedCarrier = null;
         if (refused)
         {
@@ -90,27 +95,34 @@ internal sealed class TrustedContextPropagator(
         }
     }
 
-    /// <summary>Whether the carrier is the current request's headers and its caller may not set the context.</summary>
-    private bool Refuses(object? carrier, out HttpContext? context)
+    /// <summary>Whether the carrier is a request's headers and its caller may not set the context.</summary>
+    private bool Refuses(object? carrier, HttpContext? starting, out HttpContext? context)
     {
         context = null;
         var settings = tracing.Settings;
-        if (!settings.Enabled || settings.IncomingContext == IncomingContextMode.Continue || carrier is null)
+        if (!settings.Enabled || settings.IncomingContext == IncomingContextMode.Continue || carrier is not IHeaderDictionary)
         {
+            // Not request headers (an app's own use of the propagator on its own carrier): leave it be.
             return false;
         }
 
-        var current = accessor.HttpContext;
-        if (current is null || !ReferenceEquals(current.Request.Headers, carrier))
+        if (starting is not null && ReferenceEquals(starting.Request.Headers, carrier))
         {
-            // Not hosting extracting a request (an app's own use of the propagator): leave it be.
-            return false;
+            context = starting;
+        }
+        else if (tracing.HttpContextAccessor?.HttpContext is { } current && ReferenceEquals(current.Request.Headers, carrier))
+        {
+            context = current;
+        }
+        else
+        {
+            // Request headers from a request that cannot be placed: no way to judge the caller.
+            return true;
         }
 
-        context = current;
         try
         {
-            return !settings.IsTrusted(tracing.ForwardedAddress.Resolve(current));
+            return !settings.IsTrusted(tracing.ForwardedAddress.Resolve(context));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -121,6 +121,18 @@ public sealed class TrustedContextPropagatorTests
         Assert.Equal(Traceparent, await new StreamReader(response.Response.Body).ReadToEndAsync());
     }
 
+    [Fact]
+    public async Task HostingResolvesTheTrustAwarePropagator_WrappingTheOneRegisteredBefore()
+    {
+        // If anything registered a propagator after AddTracing's wrapper, hosting would bypass trust.
+        await using var host = await StartAsync("restart");
+
+        var propagator = host.App.Services.GetRequiredService<DistributedContextPropagator>();
+
+        var trusted = Assert.IsType<Tracing.Sdk.AspNetCore.TrustedContextPropagator>(propagator);
+        Assert.IsNotType<Tracing.Sdk.AspNetCore.TrustedContextPropagator>(trusted.Inner);
+    }
+
     private static Task<ServerSpanHost> StartAsync(string mode, string[]? trusted = null, bool forwardFor = false, RequestDelegate? handler = null) =>
         ServerSpanHost.StartAsync(
             app =>
