@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracing.Sdk;
+using Tracing.Sdk.AspNetCore;
 using Tracing.Sdk.Diagnostics;
 using Tracing.Sdk.Hosting;
 using Tracing.Sdk.Propagation;
@@ -42,6 +43,10 @@ public static class TracingServiceCollectionExtensions
         services.TryAddSingleton<TracingRuntime>();
         services.AddHostedService<TracingHostedService>();
         services.AddTracingPropagation();
+
+        // ASP.NET Core server spans: startup filter, trust-aware wrapper of the registered propagator
+        // (keep this after anything that registers a DistributedContextPropagator).
+        AspNetCoreTracingRegistration.AddAspNetCoreTracing(services);
 
         // Log correlation: every ILogger scope carries the current span's ids (no call needed).
         services.Configure<LoggerFactoryOptions>(static o =>

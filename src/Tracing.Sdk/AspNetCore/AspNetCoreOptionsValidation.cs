@@ -21,11 +21,29 @@ internal static class AspNetCoreOptionsValidation
             }
         }
 
+        CheckHeaders(options.CaptureRequestHeaders, $"{key}:CaptureRequestHeaders", errors);
+        CheckHeaders(options.CaptureResponseHeaders, $"{key}:CaptureResponseHeaders", errors);
+
         for (var i = 0; i < options.TrustedNetworks.Count; i++)
         {
             if (!IPNetwork.TryParse(options.TrustedNetworks[i]?.Trim() ?? string.Empty, out _))
             {
                 errors.Add($"{key}:TrustedNetworks:{i}='{options.TrustedNetworks[i]}' is not a CIDR range such as 10.0.0.0/8 or fd00::/8.");
+            }
+        }
+    }
+
+    private static void CheckHeaders(IList<string> names, string key, ICollection<string> errors)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(names[i]))
+            {
+                errors.Add($"{key}:{i} is empty.");
+            }
+            else if (HeaderCapture.IsForbidden(names[i]))
+            {
+                errors.Add($"{key}:{i}='{names[i]}' is never recorded (credentials and cookies stay out of spans).");
             }
         }
     }

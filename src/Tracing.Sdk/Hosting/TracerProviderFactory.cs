@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
+using Tracing.Sdk.AspNetCore;
 using Tracing.Sdk.Exporters;
 using Tracing.Sdk.Http;
 using Tracing.Sdk.Sampling;
@@ -21,11 +22,17 @@ internal static class TracerProviderFactory
         var options = context.Options;
         var userSources = options.Sources.Select(static s => s.Trim()).Where(static s => s.Length > 0).ToArray();
 
-        // Enrichment first: the export processors see the finished attributes.
+        // Enrichment first: the export processors see the finished attributes. The server-span
+        // processor may also drop a span (an excluded request's children) before they see it.
         var processors = new List<BaseProcessor<Activity>>
         {
             HttpClientSpanProcessorFactory.Create(context),
         };
+        if (ServerSpanProcessor.Create(context) is { } serverSpans)
+        {
+            processors.Add(serverSpans);
+        }
+
         processors.AddRange(ExportProcessorFactory.Create(context));
 
         var builder = OpenTelemetry.Sdk.CreateTracerProviderBuilder()

@@ -138,8 +138,10 @@ public sealed class PropagationWiringTests
     {
         await using var app = await StartAppAsync(["jaeger"]);
 
+        // The registration is the configured set, wrapped by the ASP.NET Core trust rules.
         var propagator = app.Services.GetRequiredService<DistributedContextPropagator>();
-        Assert.Same(app.Services.GetRequiredService<TracingPropagators>().DistributedPropagator, propagator);
+        var trusted = Assert.IsType<Tracing.Sdk.AspNetCore.TrustedContextPropagator>(propagator);
+        Assert.Same(app.Services.GetRequiredService<TracingPropagators>().DistributedPropagator, trusted.Inner);
         Assert.Equal(["uber-trace-id", "jaeger-debug-id"], propagator.Fields);
 
         var services = new ServiceCollection();

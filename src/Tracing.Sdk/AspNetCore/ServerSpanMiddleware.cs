@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Tracing.Sdk.Diagnostics;
+
+namespace Tracing.Sdk.AspNetCore;
+
+/// <summary>
+/// Turns the ASP.NET Core hosting Activity of each request into the request's one server span. Placed
+/// first in the pipeline by <see cref="TracingStartupFilter"/> (or where <c>app.UseTracing()</c> puts
+/// it); a second instance on the same request steps aside.
+/// </summary>
+internal sealed class ServerSpanMiddleware
+{
+    private readonly RequestDelegate _next;
+    private readonly AspNetCoreTracing _tracing;
+
+    public ServerSpanMiddleware(RequestDelegate next, AspNetCoreTracing tracing)
+    {
+        _next = next;
+        _tracing = tracing;
+        if (tracing.Settings.Enabled)
+        {
+            tracing.ObserveHostingDiagnostics();
+        }
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var activity = context.Features.Get<IHttpActivityFeature>()?.Activity;
+        if (activity is null)
+        {
+            return _next(context);
+        }
+
+        var previous = context.Features.Get<IEndpointFeature>();
+        var settings = _tracing.Settings;
+        if (previous is ServerSpanState || !settings.Enabled)
+        {
+            return _next(context);
+        }
+
+        if (IsExcluded(context, settings))
+        {
+            ServerSpanState.Suppress(activity);
+            return _next(context);
+        }
+
+        if (!activity.IsAllDataRequested)
+        {
+            return _next(context);
+        }
+
+        ServerSpanState state;
+        try
+        {
+            state = ServerSpanState.Start(_tracing, context, activity, previous);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            TracingEventSource.Log.ComponentFailed(nameof(ServerSpanMiddleware), ex.Message);
+            return _next(context);
+        }
+
+        return InvokeTracedAsync(context, state);
+    }
+
+    private static bool IsExcluded(HttpContext context, AspNetCoreSettings settings)
+    {
+        if (!settings.Exclusions.IsEmpty && settings.Exclusions.IsExcluded(context.Request.Path))
+        {
+            return true;
+        }
+
+        if (settings.Filter is not { } filter)
+        {
+            return false;
+        }
+
+        try
+        {
+            return !filter(context);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A failing filter must not fail the request; the request is traced.
+            TracingEventSource.Log.ComponentFailed("AspNetCore:Filter", ex.Message);
+            return false;
+        }
+    }
+
+    private async Task InvokeTracedAsync(HttpContext context, ServerSpanState state)
+    {
+        Exception? escaped = null;
+        try
+        {
+            await _next(context);
+        }
+        catch (Exception ex)
+        {
+            // Observed, not handled: the exception goes on to the server exactly as thrown.
+            escaped = ex;
+            throw;
+        }
+        finally
+        {
+            state.End(escaped);
+        }
+    }
+}

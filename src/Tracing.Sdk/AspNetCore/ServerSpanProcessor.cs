@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using Tracing.Sdk.Diagnostics;
+using Tracing.Sdk.Hosting;
+
+namespace Tracing.Sdk.AspNetCore;
+
+/// <summary>
+/// Keeps the server span's decisions binding on the spans started under it, in this host's pipeline
+/// ahead of the exporters: children of an excluded request are dropped even when the sampler is not
+/// parent-based, and a child started before routing has named the request (a middleware ahead of
+/// <c>UseRouting</c> calling out) first makes the late-binding sampler decide the request under its
+/// method-only name, and is dropped with it if it is not sampled.
+/// </summary>
+internal sealed class ServerSpanProcessor : BaseProcessor<Activity>
+{
+    private readonly System.Diagnostics.ActivitySource _hostingSource;
+    private readonly AspNetCoreTracing _tracing;
+
+    private ServerSpanProcessor(System.Diagnostics.ActivitySource hostingSource, AspNetCoreTracing tracing)
+    {
+        _hostingSource = hostingSource;
+        _tracing = tracing;
+    }
+
+    /// <summary>The processor for a web host's pipeline, or <see langword="null"/> for a host without ASP.NET Core.</summary>
+    public static ServerSpanProcessor? Create(TracingPipelineContext context) =>
+        context.HostingSource is { } hosting && context.Services.GetService<AspNetCoreTracing>() is { } tracing
+            ? new ServerSpanProcessor(hosting, tracing)
+            : null;
+
+    public override void OnStart(Activity data)
+    {
+        if (ReferenceEquals(data.Source, _hostingSource))
+        {
+            return;
+        }
+
+        for (var parent = data.Parent; parent is not null; parent = parent.Parent)
+        {
+            if (ReferenceEquals(parent.Source, _hostingSource))
+            {
+                Govern(data, parent);
+                return;
+            }
+        }
+    }
+
+    private void Govern(Activity child, Activity serverSpan)
+    {
+        try
+        {
+            if (ServerSpanState.IsSuppressed(serverSpan))
+            {
+                Drop(child);
+                return;
+            }
+
+            var sampler = _tracing.LateBindingSampler;
+            if (sampler is not null && sampler.IsPending(serverSpan) && !sampler.Decide(serverSpan, serverSpan.DisplayName))
+            {
+                Drop(child);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            TracingEventSource.Log.ComponentFailed(nameof(ServerSpanProcessor), ex.Message);
+        }
+    }
+
+    private static void Drop(Activity child)
+    {
+        child.IsAllDataRequested = false;
+        child.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+    }
+}
