@@ -1,4 +1,5 @@
 using System.Text;
+using Tracing.Sdk.AspNetCore;
 
 namespace Tracing.Sdk.Http;
 
@@ -13,16 +14,13 @@ namespace Tracing.Sdk.Http;
 /// </summary>
 internal sealed class UrlRedaction
 {
-    public const string Redacted = "REDACTED";
+    public const string Redacted = QueryRedactor.Redacted;
 
-    // A short list scanned linearly: allow-lists hold a handful of names, and a span compare
-    // allocates nothing on either target framework.
-    private readonly string[] _allowed;
+    private readonly QueryRedactor _query;
 
     public UrlRedaction(IEnumerable<string>? allowList)
     {
-        _allowed = (allowList ?? []).Where(static p => !string.IsNullOrWhiteSpace(p)).Select(static p => p.Trim())
-            .Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        _query = new QueryRedactor(allowList ?? []);
     }
 
     /// <summary>The absolute <paramref name="uri"/> as <c>url.full</c>: user info replaced, query values redacted, no fragment.</summary>
@@ -46,63 +44,13 @@ internal sealed class UrlRedaction
         builder.Append(uri.GetComponents(UriComponents.Host | UriComponents.Port | UriComponents.Path, UriFormat.UriEscaped));
         if (query.Length > 1)
         {
-            builder.Append('?');
-            AppendQuery(builder, query.AsSpan(1));
+            // The same rule as server spans' url.query (one implementation: QueryRedactor).
+            builder.Append('?').Append(_query.Redact(query));
         }
 
         return builder.ToString();
     }
 
     /// <summary>A raw query string (without <c>?</c>) with every value that is not allow-listed replaced by <c>REDACTED</c>.</summary>
-    public string Query(string query)
-    {
-        var builder = new StringBuilder(query.Length + 16);
-        AppendQuery(builder, query.AsSpan());
-        return builder.ToString();
-    }
-
-    private void AppendQuery(StringBuilder builder, ReadOnlySpan<char> query)
-    {
-        var first = true;
-        while (true)
-        {
-            var end = query.IndexOf('&');
-            var pair = end < 0 ? query : query[..end];
-            if (!first)
-            {
-                builder.Append('&');
-            }
-
-            first = false;
-            var equals = pair.IndexOf('=');
-            if (equals < 0 || equals == pair.Length - 1 || IsAllowed(pair[..equals]))
-            {
-                builder.Append(pair);
-            }
-            else
-            {
-                builder.Append(pair[..(equals + 1)]).Append(Redacted);
-            }
-
-            if (end < 0)
-            {
-                return;
-            }
-
-            query = query[(end + 1)..];
-        }
-    }
-
-    private bool IsAllowed(ReadOnlySpan<char> name)
-    {
-        foreach (var allowed in _allowed)
-        {
-            if (name.Equals(allowed, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public string Query(string query) => _query.Redact(query) ?? string.Empty;
 }
