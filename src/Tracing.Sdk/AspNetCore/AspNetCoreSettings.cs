@@ -1,20 +1,22 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Tracing.Sdk.Conventions;
 
 namespace Tracing.Sdk.AspNetCore;
 
 /// <summary><see cref="AspNetCoreTracingOptions"/> compiled once per host for the per-request path.</summary>
 internal sealed class AspNetCoreSettings
 {
-    private AspNetCoreSettings(TracingOptions options)
+    private AspNetCoreSettings(TracingOptions options, HttpMethodNames methods)
     {
         var aspNetCore = options.AspNetCore;
+        Methods = methods;
         Enabled = options.Enabled;
         Exclusions = new PathExclusions(aspNetCore.ExcludePaths ?? []);
         Query = new QueryRedactor(aspNetCore.QueryAllowList);
-        RequestHeaders = new HeaderCapture(aspNetCore.CaptureRequestHeaders, HttpSemanticConventions.RequestHeaderPrefix);
-        ResponseHeaders = new HeaderCapture(aspNetCore.CaptureResponseHeaders, HttpSemanticConventions.ResponseHeaderPrefix);
+        RequestHeaders = new HeaderCapture(aspNetCore.CaptureRequestHeaders, SemanticConventions.HttpRequestHeaderPrefix);
+        ResponseHeaders = new HeaderCapture(aspNetCore.CaptureResponseHeaders, SemanticConventions.HttpResponseHeaderPrefix);
         IncomingContext = ParseMode(aspNetCore.IncomingContext);
         TrustedNetworks = aspNetCore.TrustedNetworks
             .Select(static cidr => IPNetwork.TryParse(cidr?.Trim() ?? string.Empty, out var network) ? network : (IPNetwork?)null)
@@ -27,6 +29,9 @@ internal sealed class AspNetCoreSettings
     }
 
     public bool Enabled { get; }
+
+    /// <summary>The known request methods (shared with HttpClient spans; <c>OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS</c>).</summary>
+    public HttpMethodNames Methods { get; }
 
     public PathExclusions Exclusions { get; }
 
@@ -46,7 +51,7 @@ internal sealed class AspNetCoreSettings
 
     public Func<HttpContext, bool>? Filter { get; }
 
-    public static AspNetCoreSettings Create(TracingOptions options) => new(options);
+    public static AspNetCoreSettings Create(TracingOptions options, HttpMethodNames methods) => new(options, methods);
 
     /// <summary>Whether a caller at <paramref name="address"/> is in <see cref="TrustedNetworks"/> (IPv4-mapped IPv6 counts as IPv4).</summary>
     public bool IsTrusted(IPAddress? address)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Tracing.Sdk.Hosting;
 using Tracing.Sdk.Sampling;
+using Tracing.Sdk.Conventions;
 
 namespace Tracing.Sdk.AspNetCore;
 
@@ -35,7 +36,9 @@ internal sealed class AspNetCoreTracing : IDisposable
         _services = services;
     }
 
-    public AspNetCoreSettings Settings => _settings ??= AspNetCoreSettings.Create(_options.Value);
+    public AspNetCoreSettings Settings => _settings ??= AspNetCoreSettings.Create(
+        _options.Value,
+        HttpMethodNames.FromOverride((_services.GetService<OtelEnvironment>() ?? new OtelEnvironment()).Get(SemanticConventions.KnownMethodsVariable)));
 
     /// <summary>How forwarded-headers processing will report the caller's address (the app's <see cref="ForwardedHeadersOptions"/>).</summary>
     public ForwardedClientAddress ForwardedAddress => _forwarded ??= new ForwardedClientAddress(

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Tracing.Sdk.Diagnostics;
 using static Tracing.Sdk.AspNetCore.HttpSemanticConventions;
+using static Tracing.Sdk.Conventions.SemanticConventions;
+using Tracing.Sdk.Conventions;
 
 namespace Tracing.Sdk.AspNetCore;
 
@@ -45,11 +47,11 @@ internal sealed class ServerSpanState : IEndpointFeature
         _tracing = tracing;
         _context = context;
         _activity = activity;
-        var known = KnownMethod(context.Request.Method);
+        var known = tracing.Settings.Methods.Canonical(context.Request.Method);
 
         // Semantic conventions, HTTP server span name: "{method} {target}", where {method} is HTTP
         // when http.request.method is _OTHER.
-        _methodForName = known ?? "HTTP";
+        _methodForName = known ?? UnknownMethodSpanName;
         _isGrpc = GrpcConventions.IsGrpc(context.Request);
     }
 
@@ -137,12 +139,9 @@ internal sealed class ServerSpanState : IEndpointFeature
         else
         {
             var method = request.Method;
-            var known = KnownMethod(method);
-            activity.SetTag(RequestMethod, known ?? OtherMethod);
-            if (known is null)
-            {
-                activity.SetTag(RequestMethodOriginal, method);
-            }
+            var known = _tracing.Settings.Methods.Canonical(method);
+            activity.SetTag(HttpRequestMethod, known ?? OtherMethod);
+            SetIfPresent(activity, HttpRequestMethodOriginal, HttpMethodNames.OriginalIfChanged(method, known));
 
             activity.SetTag(UrlScheme, request.Scheme);
             activity.SetTag(UrlPath, request.PathBase.HasValue ? request.PathBase.Add(request.Path).ToUriComponent() : request.Path.HasValue ? request.Path.ToUriComponent() : "/");
@@ -159,8 +158,8 @@ internal sealed class ServerSpanState : IEndpointFeature
             }
         }
 
-        SetIfPresent(activity, ProtocolVersion, ProtocolVersionOf(request.Protocol));
-        SetIfPresent(activity, UserAgent, request.Headers.UserAgent.ToString());
+        SetIfPresent(activity, NetworkProtocolVersion, ProtocolVersionOf(request.Protocol));
+        SetIfPresent(activity, UserAgentOriginal, request.Headers.UserAgent.ToString());
 
         var settings = _tracing.Settings;
         if (!settings.RequestHeaders.IsEmpty)
@@ -193,7 +192,7 @@ internal sealed class ServerSpanState : IEndpointFeature
                 _activity.DisplayName = name;
                 if (!_isGrpc && route.Route is not null)
                 {
-                    _activity.SetTag(Route, route.Route);
+                    _activity.SetTag(HttpRoute, route.Route);
                 }
             }
 
@@ -244,7 +243,7 @@ internal sealed class ServerSpanState : IEndpointFeature
         }
         else
         {
-            activity.SetTag(ResponseStatusCode, Boxed(statusCode));
+            activity.SetTag(HttpResponseStatusCode, Boxed(statusCode));
 
             // HTTP server spans: 5xx is an error; 4xx is the client's and leaves the status unset.
             if (statusCode >= 500)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Tracing.Sdk.Diagnostics;
+using Tracing.Sdk.Conventions;
 
 namespace Tracing.Sdk.Grpc;
 
@@ -207,7 +208,7 @@ internal sealed class GrpcClientCall
         {
             if (_activity.IsAllDataRequested)
             {
-                _activity.SetTag(GrpcSpanNames.RpcGrpcStatusCode, GrpcStatusCodes.Box(code));
+                _activity.SetTag(SemanticConventions.RpcGrpcStatusCode, GrpcStatusCodes.Box(code));
 
                 // Semconv gRPC: on the client every code but OK is an error; grpc-message describes it.
                 if (code != GrpcStatusCodes.Ok)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using OpenTelemetry;
+using Tracing.Sdk.Conventions;
 
 namespace Tracing.Sdk.Grpc;
 
@@ -74,19 +75,19 @@ internal sealed class GrpcClientTracingHandler : DelegatingHandler
         {
             return
             [
-                new(GrpcSpanNames.RpcSystem, GrpcSpanNames.RpcSystemGrpc),
-                new(GrpcSpanNames.ServerAddress, uri.IdnHost),
-                new(GrpcSpanNames.ServerPort, uri.Port),
+                new(SemanticConventions.RpcSystem, SemanticConventions.RpcSystemGrpc),
+                new(SemanticConventions.ServerAddress, uri.IdnHost),
+                new(SemanticConventions.ServerPort, uri.Port),
             ];
         }
 
         return
         [
-            new(GrpcSpanNames.RpcSystem, GrpcSpanNames.RpcSystemGrpc),
-            new(GrpcSpanNames.RpcService, method.Service),
-            new(GrpcSpanNames.RpcMethod, method.Method),
-            new(GrpcSpanNames.ServerAddress, uri.IdnHost),
-            new(GrpcSpanNames.ServerPort, uri.Port),
+            new(SemanticConventions.RpcSystem, SemanticConventions.RpcSystemGrpc),
+            new(SemanticConventions.RpcService, method.Service),
+            new(SemanticConventions.RpcMethod, method.Method),
+            new(SemanticConventions.ServerAddress, uri.IdnHost),
+            new(SemanticConventions.ServerPort, uri.Port),
         ];
     }
 

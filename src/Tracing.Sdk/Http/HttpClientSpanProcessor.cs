@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using OpenTelemetry;
 using Tracing.Sdk.Diagnostics;
+using Tracing.Sdk.Conventions;
 
 namespace Tracing.Sdk.Http;
 
@@ -63,25 +64,25 @@ internal sealed class HttpClientSpanProcessor : BaseProcessor<Activity>
         var exception = call.Exception;
         var method = request.Method.Method;
         var canonical = _methods.Canonical(method);
-        activity.DisplayName = canonical ?? HttpClientSpanNames.UnknownMethodSpanName;
-        activity.SetTag(HttpClientSpanNames.RequestMethod, canonical ?? HttpClientSpanNames.OtherMethod);
-        activity.SetTag(HttpClientSpanNames.RequestMethodOriginal, canonical is null ? method : null);
+        activity.DisplayName = canonical ?? SemanticConventions.UnknownMethodSpanName;
+        activity.SetTag(SemanticConventions.HttpRequestMethod, canonical ?? SemanticConventions.OtherMethod);
+        activity.SetTag(SemanticConventions.HttpRequestMethodOriginal, HttpMethodNames.OriginalIfChanged(method, canonical));
 
         if (request.RequestUri is { IsAbsoluteUri: true } uri)
         {
             // server.address: the Host header when the caller set one, else the URL's host (semconv,
             // HTTP client span; what HttpClient reports when no proxy is involved).
-            activity.SetTag(HttpClientSpanNames.ServerAddress, HostFromHeader(request) ?? uri.IdnHost);
-            activity.SetTag(HttpClientSpanNames.ServerPort, Box(uri.Port));
-            activity.SetTag(HttpClientSpanNames.UrlFull, _redaction.FullUrl(uri));
+            activity.SetTag(SemanticConventions.ServerAddress, HostFromHeader(request) ?? uri.IdnHost);
+            activity.SetTag(SemanticConventions.ServerPort, Box(uri.Port));
+            activity.SetTag(SemanticConventions.UrlFull, _redaction.FullUrl(uri));
         }
 
         string? errorType = null;
         if (response is not null)
         {
             var status = (int)response.StatusCode;
-            activity.SetTag(HttpClientSpanNames.ResponseStatusCode, Box(status));
-            activity.SetTag(HttpClientSpanNames.NetworkProtocolVersion, ProtocolVersion(response.Version));
+            activity.SetTag(SemanticConventions.HttpResponseStatusCode, Box(status));
+            activity.SetTag(SemanticConventions.NetworkProtocolVersion, ProtocolVersion(response.Version));
 
             // Semconv "Status": 4xx and 5xx are errors on the client side; error.type is the code.
             if (status is >= 400 and <= 599)
@@ -99,10 +100,10 @@ internal sealed class HttpClientSpanProcessor : BaseProcessor<Activity>
             // A cancelled call failed from the caller's point of view (as .NET 9+ reports it), but
             // HttpClient hands out no exception object for it: keep the type the runtime recorded, else
             // the one cancellation surfaces as.
-            errorType = activity.GetTagItem(HttpClientSpanNames.ErrorType) as string ?? CancelledErrorType;
+            errorType = activity.GetTagItem(SemanticConventions.ErrorType) as string ?? CancelledErrorType;
         }
 
-        activity.SetTag(HttpClientSpanNames.ErrorType, errorType);
+        activity.SetTag(SemanticConventions.ErrorType, errorType);
         if (errorType is not null)
         {
             activity.SetStatus(ActivityStatusCode.Error);

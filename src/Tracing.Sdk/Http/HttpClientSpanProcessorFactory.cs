@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Tracing.Sdk.Hosting;
+using Tracing.Sdk.Conventions;
 
 namespace Tracing.Sdk.Http;
 
@@ -11,6 +12,6 @@ internal static class HttpClientSpanProcessorFactory
         var environment = context.Services.GetService<OtelEnvironment>() ?? new OtelEnvironment();
         return new HttpClientSpanProcessor(
             new UrlRedaction(context.Options.AspNetCore.QueryAllowList),
-            HttpMethodNames.FromOverride(environment.Get(HttpClientSpanNames.KnownMethodsVariable)));
+            HttpMethodNames.FromOverride(environment.Get(SemanticConventions.KnownMethodsVariable)));
     }
 }

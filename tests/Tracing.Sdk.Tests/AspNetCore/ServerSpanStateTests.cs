@@ -71,16 +71,17 @@ public sealed class ServerSpanStateTests
     }
 
     [Fact]
-    public async Task LowerCaseMethod_IsNotAKnownMethod()
+    public async Task LowerCaseMethod_IsCanonicalised_AndTheOriginalKept()
     {
-        // Semantic conventions: method names are case-sensitive; "get" is not GET.
+        // ASP.NET Core matches methods case-insensitively; semantic conventions then ask for the
+        // canonical name plus http.request.method_original with what was sent.
         await using var host = await ServerSpanHost.StartAsync(app => app.Run(c => c.Response.WriteAsync("ok")));
 
         await host.Client.SendAsync(new HttpRequestMessage(new HttpMethod("get"), "/x"));
 
         var span = await host.SingleServerSpanAsync();
-        Assert.Equal("HTTP", span.DisplayName);
-        Assert.Equal("_OTHER", span.GetTagItem("http.request.method"));
+        Assert.Equal("GET", span.DisplayName);
+        Assert.Equal("GET", span.GetTagItem("http.request.method"));
         Assert.Equal("get", span.GetTagItem("http.request.method_original"));
     }
 

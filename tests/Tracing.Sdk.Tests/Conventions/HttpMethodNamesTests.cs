@@ -1,6 +1,7 @@
+using Tracing.Sdk.Conventions;
 using Tracing.Sdk.Http;
 
-namespace Tracing.Sdk.Tests.Http;
+namespace Tracing.Sdk.Tests.Conventions;
 
 public sealed class HttpMethodNamesTests
 {

@@ -1,4 +1,4 @@
-namespace Tracing.Sdk.Http;
+namespace Tracing.Sdk.Conventions;
 
 /// <summary>
 /// Which request methods are "known" for <c>http.request.method</c> and the span name. Semantic
@@ -7,7 +7,8 @@ namespace Tracing.Sdk.Http;
 /// <c>HTTP</c>; the set can be replaced by <c>OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS</c> (comma-separated,
 /// case-sensitive). Without the override this matches .NET 10's HttpClient, which knows the RFC 9110
 /// methods, PATCH and QUERY case-insensitively and reports them upper-case, so the span reads the same
-/// whichever runtime the application is on.
+/// whichever runtime the application is on; ASP.NET Core matches methods case-insensitively too, so
+/// server spans use the same set.
 /// </summary>
 internal sealed class HttpMethodNames
 {
@@ -36,6 +37,13 @@ internal sealed class HttpMethodNames
 
         return known.Count == 0 ? Default : new HttpMethodNames(known);
     }
+
+    /// <summary>
+    /// <c>http.request.method_original</c>: the method as sent when it is not known or was canonicalised
+    /// (semconv: an instrumentation that canonicalises MUST record the original), otherwise <see langword="null"/>.
+    /// </summary>
+    public static string? OriginalIfChanged(string method, string? canonical) =>
+        string.Equals(method, canonical, StringComparison.Ordinal) ? null : method;
 
     /// <summary>The canonical method name, or <see langword="null"/> when <paramref name="method"/> is not known.</summary>
     public string? Canonical(string method) => _known.TryGetValue(method, out var canonical) ? canonical : null;
