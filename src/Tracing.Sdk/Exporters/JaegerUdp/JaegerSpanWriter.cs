@@ -1,0 +1,342 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using Tracing.Sdk.Propagation;
+
+namespace Tracing.Sdk.Exporters.JaegerUdp;
+
+/// <summary>
+/// Writes an <see cref="Activity"/> as a Jaeger <c>Span</c> struct (jaeger.thrift), following the
+/// OpenTelemetry-to-Jaeger mapping (opentelemetry-specification <c>trace/sdk_exporters/jaeger.md</c>
+/// and <c>common/mapping-to-non-otlp.md</c>). Allocates nothing: tags, events and links are walked
+/// with the Activity's struct enumerators, twice where Thrift needs a list's size before its items.
+/// </summary>
+internal sealed class JaegerSpanWriter
+{
+    private readonly JaegerTagWriter _tags = new();
+
+    /// <summary>Writes the span within <paramref name="limits"/>; returns whether any value was cut.</summary>
+    public bool Write(ThriftWriter writer, Activity activity, SpanLimits limits)
+    {
+        var scan = ScanTags(activity);
+        var status = activity.Status;
+        var statusSet = status != ActivityStatusCode.Unset;
+        var isError = status == ActivityStatusCode.Error || (!statusSet && scan.StatusErrorTag);
+
+        // IDs: the 16 trace-id bytes split big-endian into high and low halves, each re-read as a
+        // signed i64 (mapping, "IDs").
+        Span<byte> id = stackalloc byte[16];
+        activity.TraceId.CopyTo(id);
+        var traceIdHigh = BinaryPrimitives.ReadInt64BigEndian(id);
+        var traceIdLow = BinaryPrimitives.ReadInt64BigEndian(id[8..]);
+        var spanId = ToInt64(activity.SpanId, id);
+        var parentSpanId = activity.ParentSpanId == default ? 0 : ToInt64(activity.ParentSpanId, id);
+
+        writer.WriteStructBegin();
+        I64Field(writer, JaegerIdl.SpanTraceIdLow, traceIdLow);
+        I64Field(writer, JaegerIdl.SpanTraceIdHigh, traceIdHigh);
+        I64Field(writer, JaegerIdl.SpanSpanId, spanId);
+        I64Field(writer, JaegerIdl.SpanParentSpanId, parentSpanId);
+        writer.WriteFieldBegin(ThriftType.String, JaegerIdl.SpanOperationName);
+        var cut = limits.CutsValues
+            ? writer.WriteString(activity.DisplayName, limits.MaxValueBytes)
+            : WriteString(writer, activity.DisplayName);
+
+        WriteReferences(writer, activity, traceIdLow, traceIdHigh, parentSpanId);
+
+        var flags = (activity.ActivityTraceFlags & ActivityTraceFlags.Recorded) != 0 ? JaegerIdl.FlagSampled : 0;
+        if (scan.Debug)
+        {
+            flags |= JaegerIdl.FlagDebug;
+        }
+
+        writer.WriteFieldBegin(ThriftType.I32, JaegerIdl.SpanFlags);
+        writer.WriteI32(flags);
+        I64Field(writer, JaegerIdl.SpanStartTime, Microseconds(activity.StartTimeUtc.Ticks - DateTime.UnixEpoch.Ticks));
+        I64Field(writer, JaegerIdl.SpanDuration, Microseconds(activity.Duration.Ticks));
+
+        var eventCount = limits.IncludeEvents ? 0 : CountEvents(activity);
+        cut |= WriteTags(writer, activity, scan, statusSet, isError, eventCount, limits);
+        if (limits.IncludeEvents)
+        {
+            cut |= WriteLogs(writer, activity, limits);
+        }
+
+        writer.WriteFieldStop();
+        writer.WriteStructEnd();
+        return cut;
+    }
+
+    /// <summary>Lets go of scratch space that grew for an unusually large value.</summary>
+    public void Trim() => _tags.Trim();
+
+    private static void WriteReferences(ThriftWriter writer, Activity activity, long traceIdLow, long traceIdHigh, long parentSpanId)
+    {
+        var links = 0;
+        foreach (ref readonly var link in activity.EnumerateLinks())
+        {
+            links++;
+        }
+
+        var count = links + (parentSpanId != 0 ? 1 : 0);
+        if (count == 0)
+        {
+            return;
+        }
+
+        // The parent goes first as CHILD_OF, then each link as FOLLOWS_FROM (mapping, "Parent ID", "Links").
+        writer.WriteFieldBegin(ThriftType.List, JaegerIdl.SpanReferences);
+        writer.WriteListBegin(ThriftType.Struct, count);
+        if (parentSpanId != 0)
+        {
+            WriteReference(writer, JaegerIdl.RefTypeChildOf, traceIdLow, traceIdHigh, parentSpanId);
+        }
+
+        if (links > 0)
+        {
+            Span<byte> id = stackalloc byte[16];
+            foreach (ref readonly var link in activity.EnumerateLinks())
+            {
+                link.Context.TraceId.CopyTo(id);
+                var high = BinaryPrimitives.ReadInt64BigEndian(id);
+                var low = BinaryPrimitives.ReadInt64BigEndian(id[8..]);
+                WriteReference(writer, JaegerIdl.RefTypeFollowsFrom, low, high, ToInt64(link.Context.SpanId, id));
+            }
+        }
+    }
+
+    private static void WriteReference(ThriftWriter writer, int type, long traceIdLow, long traceIdHigh, long spanId)
+    {
+        writer.WriteStructBegin();
+        writer.WriteFieldBegin(ThriftType.I32, JaegerIdl.RefType);
+        writer.WriteI32(type);
+        I64Field(writer, JaegerIdl.RefTraceIdLow, traceIdLow);
+        I64Field(writer, JaegerIdl.RefTraceIdHigh, traceIdHigh);
+        I64Field(writer, JaegerIdl.RefSpanId, spanId);
+        writer.WriteFieldStop();
+        writer.WriteStructEnd();
+    }
+
+    private bool WriteTags(ThriftWriter writer, Activity activity, in TagScan scan, bool statusSet, bool isError, int droppedEvents, SpanLimits limits)
+    {
+        var kind = KindName(activity.Kind);
+        var description = activity.Status == ActivityStatusCode.Error ? activity.StatusDescription : null;
+        var scopeName = activity.Source.Name;
+        var scopeVersion = activity.Source.Version;
+
+        // A status set on the Activity replaces status attributes, and the error flag replaces any
+        // "error" attribute ("The added error tag MAY override any previous value").
+        var count = scan.Count
+            - (statusSet ? scan.StatusTags : 0)
+            - (isError ? scan.ErrorTags : 0)
+            + (kind is null ? 0 : 1)
+            + (statusSet ? 1 : 0)
+            + (string.IsNullOrEmpty(description) ? 0 : 1)
+            + (isError ? 1 : 0)
+            + (string.IsNullOrEmpty(scopeName) ? 0 : 2)
+            + (string.IsNullOrEmpty(scopeVersion) ? 0 : 2)
+            + (droppedEvents > 0 ? 1 : 0)
+            + (limits.CutsValues ? 1 : 0);
+        if (count == 0)
+        {
+            return false;
+        }
+
+        writer.WriteFieldBegin(ThriftType.List, JaegerIdl.SpanTags);
+        writer.WriteListBegin(ThriftType.Struct, count);
+        var max = limits.MaxValueBytes;
+        var cut = false;
+        foreach (ref readonly var tag in activity.EnumerateTagObjects())
+        {
+            if (tag.Value is null
+                || (statusSet && IsStatusKey(tag.Key))
+                || (isError && string.Equals(tag.Key, JaegerTags.Error, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            cut |= _tags.Write(writer, tag.Key, tag.Value, max);
+        }
+
+        if (kind is not null)
+        {
+            JaegerTagWriter.WriteString(writer, JaegerTags.SpanKind, kind, max);
+        }
+
+        if (statusSet)
+        {
+            JaegerTagWriter.WriteString(writer, JaegerTags.StatusCode, isError ? JaegerTags.StatusErrorValue : JaegerTags.StatusOkValue, max);
+        }
+
+        if (!string.IsNullOrEmpty(description))
+        {
+            cut |= JaegerTagWriter.WriteString(writer, JaegerTags.StatusDescription, description, max);
+        }
+
+        if (isError)
+        {
+            JaegerTagWriter.WriteBool(writer, JaegerTags.Error, true);
+        }
+
+        if (!string.IsNullOrEmpty(scopeName))
+        {
+            cut |= JaegerTagWriter.WriteString(writer, JaegerTags.ScopeName, scopeName, max);
+            cut |= JaegerTagWriter.WriteString(writer, JaegerTags.LibraryName, scopeName, max);
+        }
+
+        if (!string.IsNullOrEmpty(scopeVersion))
+        {
+            cut |= JaegerTagWriter.WriteString(writer, JaegerTags.ScopeVersion, scopeVersion, max);
+            cut |= JaegerTagWriter.WriteString(writer, JaegerTags.LibraryVersion, scopeVersion, max);
+        }
+
+        if (droppedEvents > 0)
+        {
+            JaegerTagWriter.WriteLong(writer, JaegerTags.DroppedEventsCount, droppedEvents);
+        }
+
+        if (limits.CutsValues)
+        {
+            JaegerTagWriter.WriteBool(writer, JaegerTags.Truncated, true);
+        }
+
+        return cut;
+    }
+
+    private bool WriteLogs(ThriftWriter writer, Activity activity, SpanLimits limits)
+    {
+        var count = CountEvents(activity);
+        if (count == 0)
+        {
+            return false;
+        }
+
+        var max = limits.MaxValueBytes;
+        var cut = false;
+        writer.WriteFieldBegin(ThriftType.List, JaegerIdl.SpanLogs);
+        writer.WriteListBegin(ThriftType.Struct, count);
+        foreach (ref readonly var activityEvent in activity.EnumerateEvents())
+        {
+            // An event's own "event" attribute wins over its name (mapping, "Events").
+            var fields = 0;
+            var hasEventField = false;
+            foreach (ref readonly var tag in activityEvent.EnumerateTagObjects())
+            {
+                if (tag.Value is not null)
+                {
+                    fields++;
+                    hasEventField |= string.Equals(tag.Key, JaegerTags.LogEvent, StringComparison.Ordinal);
+                }
+            }
+
+            writer.WriteStructBegin();
+            I64Field(writer, JaegerIdl.LogTimestamp, Microseconds(activityEvent.Timestamp.UtcTicks - DateTime.UnixEpoch.Ticks));
+            writer.WriteFieldBegin(ThriftType.List, JaegerIdl.LogFields);
+            writer.WriteListBegin(ThriftType.Struct, hasEventField ? fields : fields + 1);
+            if (!hasEventField)
+            {
+                cut |= JaegerTagWriter.WriteString(writer, JaegerTags.LogEvent, activityEvent.Name, max);
+            }
+
+            foreach (ref readonly var tag in activityEvent.EnumerateTagObjects())
+            {
+                if (tag.Value is not null)
+                {
+                    cut |= _tags.Write(writer, tag.Key, tag.Value, max);
+                }
+            }
+
+            writer.WriteFieldStop();
+            writer.WriteStructEnd();
+        }
+
+        return cut;
+    }
+
+    private static TagScan ScanTags(Activity activity)
+    {
+        var scan = default(TagScan);
+        foreach (ref readonly var tag in activity.EnumerateTagObjects())
+        {
+            if (tag.Value is null)
+            {
+                continue;
+            }
+
+            scan.Count++;
+            var key = tag.Key;
+            if (string.Equals(key, JaegerTags.Error, StringComparison.Ordinal))
+            {
+                scan.ErrorTags++;
+            }
+            else if (string.Equals(key, JaegerTags.StatusCode, StringComparison.Ordinal))
+            {
+                scan.StatusTags++;
+                scan.StatusErrorTag |= tag.Value is string code && string.Equals(code, JaegerTags.StatusErrorValue, StringComparison.OrdinalIgnoreCase);
+            }
+            else if (string.Equals(key, JaegerTags.StatusDescription, StringComparison.Ordinal))
+            {
+                scan.StatusTags++;
+            }
+            else if (string.Equals(key, DebugContext.SpanTag, StringComparison.Ordinal))
+            {
+                scan.Debug |= tag.Value is true;
+            }
+        }
+
+        return scan;
+    }
+
+    private static int CountEvents(Activity activity)
+    {
+        var count = 0;
+        foreach (ref readonly var activityEvent in activity.EnumerateEvents())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static bool IsStatusKey(string key) =>
+        string.Equals(key, JaegerTags.StatusCode, StringComparison.Ordinal)
+        || string.Equals(key, JaegerTags.StatusDescription, StringComparison.Ordinal);
+
+    private static string? KindName(ActivityKind kind) => kind switch
+    {
+        ActivityKind.Client => "client",
+        ActivityKind.Server => "server",
+        ActivityKind.Producer => "producer",
+        ActivityKind.Consumer => "consumer",
+        _ => null,
+    };
+
+    private static bool WriteString(ThriftWriter writer, string value)
+    {
+        writer.WriteString(value);
+        return false;
+    }
+
+    private static void I64Field(ThriftWriter writer, short id, long value)
+    {
+        writer.WriteFieldBegin(ThriftType.I64, id);
+        writer.WriteI64(value);
+    }
+
+    private static long ToInt64(ActivitySpanId spanId, Span<byte> scratch)
+    {
+        spanId.CopyTo(scratch[..8]);
+        return BinaryPrimitives.ReadInt64BigEndian(scratch);
+    }
+
+    // Jaeger times are microseconds (mapping, "Unit of time": truncated from .NET's 100 ns ticks).
+    private static long Microseconds(long ticks) => ticks / 10;
+
+    private struct TagScan
+    {
+        public int Count;
+        public int ErrorTags;
+        public int StatusTags;
+        public bool StatusErrorTag;
+        public bool Debug;
+    }
+}
