@@ -194,6 +194,39 @@ public sealed class JaegerUdpMappingTests
     [Theory]
     [InlineData("compact")]
     [InlineData("binary")]
+    public async Task RandomIntegersAndDoubles_RoundTripExactly(string protocol)
+    {
+        var random = new Random(20240506);
+        var longs = Enumerable.Range(0, 500).Select(i => i % 50 == 0 ? (i % 100 == 0 ? long.MinValue : long.MaxValue) : random.NextInt64(long.MinValue, long.MaxValue) >> random.Next(64)).ToArray();
+        var doubles = Enumerable.Range(0, 500).Select(_ => BitConverter.Int64BitsToDouble(random.NextInt64())).Where(double.IsFinite).ToArray();
+        await using var agent = await JaegerAgentPeer.StartAsync(protocol);
+        using var spans = new SpanFactory();
+        var span = spans.Root("numbers", a =>
+        {
+            for (var i = 0; i < longs.Length; i++)
+            {
+                a.SetTag($"l{i}", longs[i]);
+            }
+
+            for (var i = 0; i < doubles.Length; i++)
+            {
+                a.SetTag($"d{i}", doubles[i]);
+            }
+        });
+
+        using (var exporter = SpanFactory.Exporter(agent.Port, protocol))
+        {
+            exporter.Export(SpanFactory.Batch(span));
+        }
+
+        var received = Assert.Single(Assert.Single(await agent.WaitForSpansAsync(1)).Spans);
+        Assert.Equal(longs, longs.Select((_, i) => received.Tag($"l{i}").LongValue));
+        Assert.Equal(doubles, doubles.Select((_, i) => received.Tag($"d{i}").VDouble!.Value));
+    }
+
+    [Theory]
+    [InlineData("compact")]
+    [InlineData("binary")]
     public async Task Unicode_SurvivesInNamesKeysValuesAndEvents(string protocol)
     {
         const string text = "Grüße, мир, 世界, مرحبا, 🎉👩‍💻, e\u0301";
