@@ -227,6 +227,51 @@ public sealed class JaegerDatagramAssemblerTests
         Assert.Equal([0x0A, 0x00, 0x03, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0], last[^14..]);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void SteadyState_AllocatesNothingPerSpan(bool compact)
+    {
+        using var spans = new SpanFactory();
+        var activities = Enumerable.Range(0, 300).Select(i => spans.Root("GET /orders/{id}", a =>
+        {
+            a.SetTag("http.request.method", "GET");
+            a.SetTag("http.response.status_code", 200);
+            a.SetTag("url.path", "/orders/" + i);
+            a.SetTag("retry", false);
+            a.SetTag("db.rows", new[] { 1L, 2L }); // an array goes through the JSON text buffer
+            a.AddEvent(new ActivityEvent("cache miss", tags: new ActivityTagsCollection { ["key"] = "orders:" + i }));
+        }, ActivityKind.Server)).ToArray();
+        var datagrams = 0;
+        var assembler = new JaegerDatagramAssembler(compact, 65000, compact ? [0x18, 0x01, 0x73, 0x00] : [0x0B, 0, 1, 0, 0, 0, 1, 0x73, 0], (_, _) =>
+        {
+            datagrams++;
+            return true;
+        });
+
+        void ExportAll()
+        {
+            foreach (var activity in activities)
+            {
+                assembler.Append(activity);
+            }
+
+            assembler.Flush();
+        }
+
+        ExportAll(); // first use: JIT and lazily created state
+        ExportAll();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10; i++)
+        {
+            ExportAll();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(12 * 300, assembler.Totals.SpansSent);
+        Assert.True(datagrams > 12, "the spans should need several datagrams per export");
+    }
+
     private static void AssertWellFormed(IEnumerable<AgentDatagram> datagrams) =>
         Assert.All(datagrams, d =>
         {
