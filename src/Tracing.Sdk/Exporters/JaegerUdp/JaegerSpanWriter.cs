@@ -94,13 +94,17 @@ internal sealed class JaegerSpanWriter
         if (links > 0)
         {
             Span<byte> id = stackalloc byte[16];
+            var written = 0;
             foreach (ref readonly var link in activity.EnumerateLinks())
             {
                 link.Context.TraceId.CopyTo(id);
                 var high = BinaryPrimitives.ReadInt64BigEndian(id);
                 var low = BinaryPrimitives.ReadInt64BigEndian(id[8..]);
                 WriteReference(writer, JaegerIdl.RefTypeFollowsFrom, low, high, ToInt64(link.Context.SpanId, id));
+                written++;
             }
+
+            EnsureUnchanged(written, links);
         }
     }
 
@@ -145,6 +149,7 @@ internal sealed class JaegerSpanWriter
         writer.WriteListBegin(ThriftType.Struct, count);
         var max = limits.MaxValueBytes;
         var cut = false;
+        var userTags = 0;
         foreach (ref readonly var tag in activity.EnumerateTagObjects())
         {
             if (tag.Value is null
@@ -155,7 +160,10 @@ internal sealed class JaegerSpanWriter
             }
 
             cut |= _tags.Write(writer, tag.Key, tag.Value, max);
+            userTags++;
         }
+
+        EnsureUnchanged(userTags, scan.Count - (statusSet ? scan.StatusTags : 0) - (isError ? scan.ErrorTags : 0));
 
         if (kind is not null)
         {
@@ -212,6 +220,7 @@ internal sealed class JaegerSpanWriter
 
         var max = limits.MaxValueBytes;
         var cut = false;
+        var written = 0;
         writer.WriteFieldBegin(ThriftType.List, JaegerIdl.SpanLogs);
         writer.WriteListBegin(ThriftType.Struct, count);
         foreach (ref readonly var activityEvent in activity.EnumerateEvents())
@@ -237,18 +246,23 @@ internal sealed class JaegerSpanWriter
                 cut |= JaegerTagWriter.WriteString(writer, JaegerTags.LogEvent, activityEvent.Name, max);
             }
 
+            var writtenFields = 0;
             foreach (ref readonly var tag in activityEvent.EnumerateTagObjects())
             {
                 if (tag.Value is not null)
                 {
                     cut |= _tags.Write(writer, tag.Key, tag.Value, max);
+                    writtenFields++;
                 }
             }
 
+            EnsureUnchanged(writtenFields, fields);
             writer.WriteFieldStop();
             writer.WriteStructEnd();
+            written++;
         }
 
+        EnsureUnchanged(written, count);
         return cut;
     }
 
@@ -295,6 +309,19 @@ internal sealed class JaegerSpanWriter
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// Thrift lists are preceded by their size, counted in a first pass. Should the span change
+    /// between the passes (someone still setting tags on an ended Activity), the list would not match
+    /// its size and the whole datagram would be unreadable: give up on this span instead.
+    /// </summary>
+    private static void EnsureUnchanged(int written, int counted)
+    {
+        if (written != counted)
+        {
+            throw new InvalidOperationException($"The span changed while it was being exported ({written} items written, {counted} counted).");
+        }
     }
 
     private static bool IsStatusKey(string key) =>
