@@ -38,7 +38,7 @@ internal sealed class JaegerDatagramAssembler
 
     private readonly ThriftWriter _spanWriter;
     private readonly ThriftWriter _frameWriter;
-    private readonly JaegerSpanWriter _spans = new();
+    private readonly JaegerSpanWriter _spans;
     private readonly byte[] _process;
     private readonly byte[] _header;
     private readonly byte[] _buffer;
@@ -68,6 +68,7 @@ internal sealed class JaegerDatagramAssembler
     {
         _spanWriter = compact ? new ThriftCompactWriter() : new ThriftBinaryWriter();
         _frameWriter = compact ? new ThriftCompactWriter() : new ThriftBinaryWriter();
+        _spans = new JaegerSpanWriter(compact);
         _process = process;
         _sink = sink;
         _queueDropped = queueDropped;

@@ -10,9 +10,10 @@ namespace Tracing.Sdk.Exporters.JaegerUdp;
 /// and <c>common/mapping-to-non-otlp.md</c>). Allocates nothing: tags, events and links are walked
 /// with the Activity's struct enumerators, twice where Thrift needs a list's size before its items.
 /// </summary>
-internal sealed class JaegerSpanWriter
+internal sealed class JaegerSpanWriter(bool compact)
 {
     private readonly JaegerTagWriter _tags = new();
+    private readonly JaegerConstantTags _constants = new(compact);
 
     /// <summary>Writes the span within <paramref name="limits"/>; returns whether any value was cut.</summary>
     public bool Write(ThriftWriter writer, Activity activity, SpanLimits limits)
@@ -122,22 +123,18 @@ internal sealed class JaegerSpanWriter
 
     private bool WriteTags(ThriftWriter writer, Activity activity, in TagScan scan, bool statusSet, bool isError, int droppedEvents, SpanLimits limits)
     {
-        var kind = KindName(activity.Kind);
+        var kind = _constants.Kind(activity.Kind);
         var description = activity.Status == ActivityStatusCode.Error ? activity.StatusDescription : null;
-        var scopeName = activity.Source.Name;
-        var scopeVersion = activity.Source.Version;
 
         // A status set on the Activity replaces status attributes, and the error flag replaces any
         // "error" attribute ("The added error tag MAY override any previous value").
-        var count = scan.Count
-            - (statusSet ? scan.StatusTags : 0)
-            - (isError ? scan.ErrorTags : 0)
-            + (kind is null ? 0 : 1)
+        var userTags = scan.Count - (statusSet ? scan.StatusTags : 0) - (isError ? scan.ErrorTags : 0);
+        var count = userTags
+            + (kind.IsEmpty ? 0 : 1)
             + (statusSet ? 1 : 0)
             + (string.IsNullOrEmpty(description) ? 0 : 1)
             + (isError ? 1 : 0)
-            + (string.IsNullOrEmpty(scopeName) ? 0 : 2)
-            + (string.IsNullOrEmpty(scopeVersion) ? 0 : 2)
+            + JaegerConstantTags.ScopeTagCount(activity.Source)
             + (droppedEvents > 0 ? 1 : 0)
             + (limits.CutsValues ? 1 : 0);
         if (count == 0)
@@ -149,7 +146,7 @@ internal sealed class JaegerSpanWriter
         writer.WriteListBegin(ThriftType.Struct, count);
         var max = limits.MaxValueBytes;
         var cut = false;
-        var userTags = 0;
+        var written = 0;
         foreach (ref readonly var tag in activity.EnumerateTagObjects())
         {
             if (tag.Value is null
@@ -160,19 +157,14 @@ internal sealed class JaegerSpanWriter
             }
 
             cut |= _tags.Write(writer, tag.Key, tag.Value, max);
-            userTags++;
+            written++;
         }
 
-        EnsureUnchanged(userTags, scan.Count - (statusSet ? scan.StatusTags : 0) - (isError ? scan.ErrorTags : 0));
-
-        if (kind is not null)
-        {
-            JaegerTagWriter.WriteString(writer, JaegerTags.SpanKind, kind, max);
-        }
-
+        EnsureUnchanged(written, userTags);
+        writer.WriteRaw(kind);
         if (statusSet)
         {
-            JaegerTagWriter.WriteString(writer, JaegerTags.StatusCode, isError ? JaegerTags.StatusErrorValue : JaegerTags.StatusOkValue, max);
+            writer.WriteRaw(isError ? _constants.StatusError : _constants.StatusOk);
         }
 
         if (!string.IsNullOrEmpty(description))
@@ -182,21 +174,10 @@ internal sealed class JaegerSpanWriter
 
         if (isError)
         {
-            JaegerTagWriter.WriteBool(writer, JaegerTags.Error, true);
+            writer.WriteRaw(_constants.ErrorTrue);
         }
 
-        if (!string.IsNullOrEmpty(scopeName))
-        {
-            cut |= JaegerTagWriter.WriteString(writer, JaegerTags.ScopeName, scopeName, max);
-            cut |= JaegerTagWriter.WriteString(writer, JaegerTags.LibraryName, scopeName, max);
-        }
-
-        if (!string.IsNullOrEmpty(scopeVersion))
-        {
-            cut |= JaegerTagWriter.WriteString(writer, JaegerTags.ScopeVersion, scopeVersion, max);
-            cut |= JaegerTagWriter.WriteString(writer, JaegerTags.LibraryVersion, scopeVersion, max);
-        }
-
+        cut |= WriteScope(writer, activity.Source, max);
         if (droppedEvents > 0)
         {
             JaegerTagWriter.WriteLong(writer, JaegerTags.DroppedEventsCount, droppedEvents);
@@ -204,7 +185,32 @@ internal sealed class JaegerSpanWriter
 
         if (limits.CutsValues)
         {
-            JaegerTagWriter.WriteBool(writer, JaegerTags.Truncated, true);
+            writer.WriteRaw(_constants.Truncated);
+        }
+
+        return cut;
+    }
+
+    /// <summary>otel.scope.name/version and their deprecated aliases (mapping to non-OTLP, InstrumentationScope).</summary>
+    private bool WriteScope(ThriftWriter writer, ActivitySource source, int max)
+    {
+        if (max == int.MaxValue)
+        {
+            writer.WriteRaw(_constants.Scope(source).Bytes);
+            return false;
+        }
+
+        var cut = false;
+        if (!string.IsNullOrEmpty(source.Name))
+        {
+            cut |= JaegerTagWriter.WriteString(writer, JaegerTags.ScopeName, source.Name, max);
+            cut |= JaegerTagWriter.WriteString(writer, JaegerTags.LibraryName, source.Name, max);
+        }
+
+        if (!string.IsNullOrEmpty(source.Version))
+        {
+            cut |= JaegerTagWriter.WriteString(writer, JaegerTags.ScopeVersion, source.Version, max);
+            cut |= JaegerTagWriter.WriteString(writer, JaegerTags.LibraryVersion, source.Version, max);
         }
 
         return cut;
@@ -327,15 +333,6 @@ internal sealed class JaegerSpanWriter
     private static bool IsStatusKey(string key) =>
         string.Equals(key, JaegerTags.StatusCode, StringComparison.Ordinal)
         || string.Equals(key, JaegerTags.StatusDescription, StringComparison.Ordinal);
-
-    private static string? KindName(ActivityKind kind) => kind switch
-    {
-        ActivityKind.Client => "client",
-        ActivityKind.Server => "server",
-        ActivityKind.Producer => "producer",
-        ActivityKind.Consumer => "consumer",
-        _ => null,
-    };
 
     private static bool WriteString(ThriftWriter writer, string value)
     {
