@@ -14,6 +14,8 @@ internal sealed class TracingMetrics : IDisposable
     private readonly Counter<long> _spansExported;
     private readonly Counter<long> _spansDropped;
     private readonly Counter<long> _invalidContexts;
+    private readonly Counter<long> _spansTruncated;
+    private readonly Counter<long> _datagramsSent;
     private readonly List<Func<IEnumerable<Measurement<long>>>> _observedDrops = [];
 
     public TracingMetrics(IMeterFactory? meterFactory = null)
@@ -23,6 +25,10 @@ internal sealed class TracingMetrics : IDisposable
             "tracing.sdk.spans.exported", "{span}", "Spans handed to an exporter, by exporter and outcome (success | failure).");
         _spansDropped = _meter.CreateCounter<long>(
             "tracing.sdk.spans.dropped", "{span}", "Spans lost before export, by exporter and reason.");
+        _spansTruncated = _meter.CreateCounter<long>(
+            "tracing.sdk.spans.truncated", "{span}", "Spans shrunk to fit an exporter's size limit (events left out, long values cut) and sent, by exporter.");
+        _datagramsSent = _meter.CreateCounter<long>(
+            "tracing.sdk.datagrams.sent", "{datagram}", "UDP datagrams handed to the network, by exporter.");
         _invalidContexts = _meter.CreateCounter<long>(
             "tracing.sdk.propagation.invalid", "{header}", "Incoming trace-context headers ignored as malformed, by format.");
         _meter.CreateObservableCounter(
@@ -36,6 +42,10 @@ internal sealed class TracingMetrics : IDisposable
 
     public void SpansDropped(string exporter, string reason, long count) =>
         _spansDropped.Add(count, new("exporter", exporter), new("reason", reason));
+
+    public void SpansTruncated(string exporter, long count) => _spansTruncated.Add(count, new KeyValuePair<string, object?>("exporter", exporter));
+
+    public void DatagramsSent(string exporter, long count) => _datagramsSent.Add(count, new KeyValuePair<string, object?>("exporter", exporter));
 
     public void InvalidContext(string format) => _invalidContexts.Add(1, new KeyValuePair<string, object?>("format", format));
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OpenTelemetry;
+using Tracing.Sdk.Exporters.JaegerUdp;
 using Tracing.Sdk.Hosting;
 
 namespace Tracing.Sdk.Exporters;
@@ -17,6 +18,12 @@ internal static class ExportProcessorFactory
             {
                 case ExporterNames.Otlp:
                     processors.Add(BatchProcessorFactory.Create(OtlpExporterFactory.Create(options.Otlp, context.Metrics), name, options.Batch, context.Metrics));
+                    break;
+                case ExporterNames.JaegerUdp:
+                    var jaeger = new JaegerUdpExporter(options.JaegerUdp, context.ServiceName, context.Metrics, context.TimeProvider);
+                    var jaegerBatch = BatchProcessorFactory.Create(jaeger, name, options.Batch, context.Metrics);
+                    jaeger.ObserveQueueDrops(jaegerBatch);
+                    processors.Add(jaegerBatch);
                     break;
                 case ExporterNames.Console:
                     var collector = WaterfallCollector.AcquireShared(options.Console);

@@ -8,5 +8,5 @@ internal static class ExporterNames
     public const string Console = "console";
     public const string None = "none";
 
-    public static readonly string[] All = [Otlp, Console, None];
+    public static readonly string[] All = [Otlp, JaegerUdp, Console, None];
 }

@@ -1,3 +1,4 @@
+using Tracing.Sdk.Exporters.JaegerUdp;
 using Tracing.Sdk.Hosting;
 
 namespace Tracing.Sdk.Exporters;
@@ -40,7 +41,7 @@ internal static class ExporterOptionsValidation
 
         OptionChecks.InRange(jaeger.Port, 1, 65535, $"{key}:JaegerUdp:Port", errors);
         OptionChecks.InRange(jaeger.MaxPacketSize, 1, 65507, $"{key}:JaegerUdp:MaxPacketSize", errors);
-        OptionChecks.OneOf(jaeger.Protocol, ["compact", "binary"], $"{key}:JaegerUdp:Protocol", errors);
+        OptionChecks.OneOf(jaeger.Protocol, JaegerUdpProtocols.All, $"{key}:JaegerUdp:Protocol", errors);
 
         var console = options.Console;
         OptionChecks.InRange(console.MaxTraceAgeSeconds, 1, 86_400, $"{key}:Console:MaxTraceAgeSeconds", errors);
