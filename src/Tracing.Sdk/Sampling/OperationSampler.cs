@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using OpenTelemetry.Trace;
 
 namespace Tracing.Sdk.Sampling;
@@ -38,7 +37,4 @@ internal sealed class OperationSampler
 
         return LowerBound.TrySpend() ? _lowerBoundSampled : s_drop;
     }
-
-    public SamplingResult Sample(in ActivityTraceId traceId, string operationName) =>
-        Sample(new SamplingParameters(default, traceId, operationName, ActivityKind.Server));
 }

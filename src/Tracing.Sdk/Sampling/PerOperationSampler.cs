@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using OpenTelemetry.Trace;
 
 namespace Tracing.Sdk.Sampling;
@@ -175,6 +174,4 @@ internal sealed class PerOperationSampler : Sampler, ILateBindingSampler, IOpera
         _operations.TryGetValue(name, out var operation) && operation.LowerBound.CreditsPerSecond == lowerBound
             ? operation.LowerBound
             : null;
-
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{_strategy}");
 }

@@ -33,7 +33,8 @@ internal sealed class RemoteSampler : Sampler, ILateBindingSampler, IOperationSa
         string serviceName,
         TimeProvider timeProvider,
         ILogger logger,
-        Meter? meter = null)
+        Meter? meter = null,
+        TimeSpan? requestTimeout = null)
     {
         _serviceName = serviceName;
         _maxOperations = Math.Max(1, maxOperations);
@@ -43,7 +44,7 @@ internal sealed class RemoteSampler : Sampler, ILateBindingSampler, IOperationSa
         _current = new ProbabilisticSampler(options.InitialProbability, bits, SamplerTypes.Remote);
         InitialProbability = ((ProbabilisticSampler)_current).Probability;
         _poller = new RemoteStrategyPoller(
-            this, options.Endpoint, serviceName, TimeSpan.FromSeconds(options.PollingIntervalSeconds), timeProvider, logger, meter);
+            this, options.Endpoint, serviceName, TimeSpan.FromSeconds(options.PollingIntervalSeconds), timeProvider, logger, meter, requestTimeout);
         Description = string.Create(CultureInfo.InvariantCulture, $"RemoteSampler{{{options.Endpoint},{InitialProbability}}}");
     }
 

@@ -18,11 +18,13 @@ internal sealed class RemoteStrategyPoller : IDisposable
     /// <summary>A strategy for thousands of operations is tens of kilobytes; anything past this is refused unread.</summary>
     public const int MaxResponseBytes = 1024 * 1024;
 
-    private static readonly TimeSpan s_maxRequestTime = TimeSpan.FromSeconds(10);
+    /// <summary>How long one poll (connect, headers and body) may take before it counts as failed.</summary>
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Uri _uri;
     private readonly string _endpoint;
     private readonly TimeSpan _interval;
+    private readonly TimeSpan _requestTimeout;
     private readonly TimeProvider _timeProvider;
     private readonly HttpClient _client;
     private readonly RemoteSampler _sampler;
@@ -41,12 +43,14 @@ internal sealed class RemoteStrategyPoller : IDisposable
         TimeSpan interval,
         TimeProvider timeProvider,
         ILogger logger,
-        Meter? meter)
+        Meter? meter,
+        TimeSpan? requestTimeout = null)
     {
         _sampler = sampler;
         _endpoint = endpoint;
         _uri = BuildUri(endpoint, serviceName);
         _interval = interval;
+        _requestTimeout = requestTimeout ?? DefaultRequestTimeout;
         _timeProvider = timeProvider;
         _logger = logger;
         _polls = meter?.CreateCounter<long>(
@@ -55,12 +59,12 @@ internal sealed class RemoteStrategyPoller : IDisposable
         {
             // The poll is SDK plumbing, not application traffic: no traceparent/baggage on it.
             ActivityHeadersPropagator = null,
-            ConnectTimeout = s_maxRequestTime,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxAutomaticRedirections = 3,
         })
         {
-            Timeout = s_maxRequestTime,
+            // The whole poll, body included, is bounded below; HttpClient's own timeout would stop at the headers.
+            Timeout = Timeout.InfiniteTimeSpan,
         };
     }
 
@@ -109,7 +113,12 @@ internal sealed class RemoteStrategyPoller : IDisposable
         try
         {
             using var scope = SuppressInstrumentationScope.Begin();
-            var failure = await FetchAndApplyAsync(_stopping.Token).ConfigureAwait(false);
+
+            // Real time, not the injected clock: this bounds a stalled peer (a body that trickles
+            // forever), which would otherwise hold the one poll slot and stop polling for good.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            timeout.CancelAfter(_requestTimeout);
+            var failure = await FetchAndApplyAsync(timeout.Token).ConfigureAwait(false);
             outcome = failure is null;
             if (failure is null)
             {
@@ -130,7 +139,9 @@ internal sealed class RemoteStrategyPoller : IDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             outcome = false;
-            Failed(ex is OperationCanceledException ? "no answer within the request timeout" : ex.Message);
+            Failed(ex is OperationCanceledException
+                ? string.Create(CultureInfo.InvariantCulture, $"no complete answer within {_requestTimeout.TotalSeconds} s")
+                : ex.Message);
         }
         finally
         {

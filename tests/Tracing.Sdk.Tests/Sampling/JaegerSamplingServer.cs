@@ -17,6 +17,7 @@ internal sealed class JaegerSamplingServer : IAsyncDisposable
     private readonly List<(string Path, string Query, Dictionary<string, string> Headers)> _requests = [];
     private int _status = 200;
     private byte[] _body = [];
+    private bool _stall;
 
     private JaegerSamplingServer(WebApplication app) => _app = app;
 
@@ -50,6 +51,16 @@ internal sealed class JaegerSamplingServer : IAsyncDisposable
         {
             _status = status;
             _body = body;
+            _stall = false;
+        }
+    }
+
+    /// <summary>Answers 200 with the start of a body and then sends nothing more until the client gives up.</summary>
+    public void Stall()
+    {
+        lock (_lock)
+        {
+            _stall = true;
         }
     }
 
@@ -59,11 +70,29 @@ internal sealed class JaegerSamplingServer : IAsyncDisposable
     {
         int status;
         byte[] body;
+        bool stall;
         lock (_lock)
         {
             _requests.Add((context.Request.Path, context.Request.QueryString.Value ?? string.Empty, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
             status = _status;
             body = _body;
+            stall = _stall;
+        }
+
+        if (stall)
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync("{\"probabilisticSampling\":"u8.ToArray());
+            await context.Response.Body.FlushAsync();
+            try
+            {
+                await Task.Delay(TimeSpan.FromMinutes(1), context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return;
         }
 
         context.Response.StatusCode = status;

@@ -124,6 +124,23 @@ public sealed class RemoteSamplerTests
     }
 
     [Fact]
+    public async Task StalledAnswer_TimesOut_AndPollingResumes()
+    {
+        await using var server = await JaegerSamplingServer.StartAsync();
+        server.Stall();
+        var time = new FakeTimeProvider();
+        var logger = new FakeLogger();
+        using var sampler = Create(server.Endpoint, time, logger: logger, requestTimeout: TimeSpan.FromMilliseconds(300));
+
+        Assert.False(await StartAndWaitAsync(sampler));
+        Assert.Contains("no complete answer within 0.3 s", logger.Collector.LatestRecord.Message, StringComparison.Ordinal);
+
+        server.Answer(RateLimiting2);
+        Assert.True(await AdvanceAndWaitAsync(sampler, time));
+        Assert.Equal(SamplingStrategyKind.RateLimiting, sampler.Strategy!.Kind);
+    }
+
+    [Fact]
     public async Task EndpointDown_KeepsTheInitialProbability_NeverThrows_KeepsPolling()
     {
         var time = new FakeTimeProvider();
@@ -217,14 +234,21 @@ public sealed class RemoteSamplerTests
         Assert.Single(server.Requests);
     }
 
-    private static RemoteSampler Create(string endpoint, TimeProvider time, double initialProbability = 0.001, string serviceName = "checkout", ILogger? logger = null) =>
+    private static RemoteSampler Create(
+        string endpoint,
+        TimeProvider time,
+        double initialProbability = 0.001,
+        string serviceName = "checkout",
+        ILogger? logger = null,
+        TimeSpan? requestTimeout = null) =>
         new(
             new RemoteSamplerOptions { Endpoint = endpoint, PollingIntervalSeconds = s_interval.TotalSeconds, InitialProbability = initialProbability },
             maxOperations: 100,
             TraceIdBits.W3c,
             serviceName,
             time,
-            logger ?? new FakeLogger());
+            logger ?? new FakeLogger(),
+            requestTimeout: requestTimeout);
 
     private static async Task<bool> StartAndWaitAsync(RemoteSampler sampler)
     {
