@@ -63,6 +63,9 @@ internal sealed class RemoteSampler : Sampler, ILateBindingSampler, IOperationSa
     /// <summary>The sampler the current strategy decides with.</summary>
     public Sampler Current => Volatile.Read(ref _current);
 
+    /// <summary>Polls finished so far.</summary>
+    public int PollsCompleted => _poller.PollsCompleted;
+
     /// <summary>The URL polled (endpoint with <c>service=</c>).</summary>
     public Uri PollUri => _poller.Uri;
 

@@ -33,6 +33,7 @@ internal sealed class RemoteStrategyPoller : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private ITimer? _timer;
     private int _busy;
+    private int _completed;
     private int _failures;
     private int _disposed;
 
@@ -72,6 +73,9 @@ internal sealed class RemoteStrategyPoller : IDisposable
     public event Action<bool>? Polled;
 
     public Uri Uri => _uri;
+
+    /// <summary>Polls finished so far (successful or not); the next tick may start another.</summary>
+    public int PollsCompleted => Volatile.Read(ref _completed);
 
     /// <summary>Polls now, then every interval.</summary>
     public void Start()
@@ -146,6 +150,7 @@ internal sealed class RemoteStrategyPoller : IDisposable
         finally
         {
             Volatile.Write(ref _busy, 0);
+            Interlocked.Increment(ref _completed);
         }
 
         if (outcome is { } succeeded)

@@ -16,6 +16,9 @@ namespace Tracing.Sdk.Sampling;
 /// OpenTelemetry's ParentBased sampler with its default delegates.</item>
 /// <item>Otherwise (a root, or every span when not parent-based) the policy decides.</item>
 /// </list>
+/// With a late-binding policy, a child started under an entry span that is still pending (the
+/// integration has not called <see cref="ILateBindingSampler.Decide"/> yet, or is not there) first
+/// has the entry span decided by its current name, so that no child ever follows a tentative flag.
 /// </summary>
 internal sealed class TracingSampler : Sampler
 {
@@ -29,10 +32,13 @@ internal sealed class TracingSampler : Sampler
     // debug, and its check (a look at Activity.Current's tags) is skipped.
     private static int s_debugSeen;
 
+    private readonly ILateBindingSampler? _lateBinding;
+
     public TracingSampler(Sampler policy, bool parentBased)
     {
         Policy = policy;
         ParentBased = parentBased;
+        _lateBinding = policy as ILateBindingSampler;
         Description = parentBased ? $"ParentBased{{{policy.Description}}}" : policy.Description;
     }
 
@@ -57,9 +63,17 @@ internal sealed class TracingSampler : Sampler
                 return Debug(debugId);
             }
         }
-        else if (Volatile.Read(ref s_debugSeen) != 0 && IsDebugLocalParent(parent))
+        else
         {
-            return s_debug;
+            if (Volatile.Read(ref s_debugSeen) != 0 && IsDebugLocalParent(parent))
+            {
+                return s_debug;
+            }
+
+            if (_lateBinding is not null && TryDecidePendingParent(parent, out var parentSampled) && ParentBased)
+            {
+                return parentSampled ? s_sampled : s_dropped;
+            }
         }
 
         if (ParentBased)
@@ -78,6 +92,24 @@ internal sealed class TracingSampler : Sampler
             : new SamplingResult(
                 SamplingDecision.RecordAndSample,
                 [new KeyValuePair<string, object>(DebugContext.SpanTag, true), new KeyValuePair<string, object>(DebugContext.DebugIdTag, debugId)]);
+    }
+
+    /// <summary>Decides the parent now if it is a pending entry span (see the class remarks).</summary>
+    private bool TryDecidePendingParent(in ActivityContext parent, out bool sampled)
+    {
+        sampled = false;
+        var current = Activity.Current;
+        if (current is null
+            || current.Kind != ActivityKind.Server
+            || !string.Equals(current.OperationName, LateBinding.EntrySpanName, StringComparison.Ordinal)
+            || current.SpanId != parent.SpanId
+            || !_lateBinding!.IsPending(current))
+        {
+            return false;
+        }
+
+        sampled = _lateBinding.Decide(current, current.DisplayName);
+        return true;
     }
 
     /// <summary>

@@ -61,6 +61,30 @@ public sealed class LateBindingTests
         Assert.Equal(endedBefore, provider.Ended.Count);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ChildStartedBeforeDecide_DecidesTheEntryByItsCurrentName_SoTheTraceStaysWhole(bool credit)
+    {
+        var policy = PerOperation(defaultProbability: 0, lowerBound: 1);
+        using var provider = Provider(new TracingSampler(policy, parentBased: true));
+        if (!credit)
+        {
+            using var spender = StartEntry(provider)!;
+            spender.DisplayName = "GET /early";
+            policy.Decide(spender, "GET /early");
+        }
+
+        using var entry = StartEntry(provider)!;
+        entry.DisplayName = "GET /early";
+        using var child = provider.Source.StartActivity("middleware");
+
+        Assert.False(policy.IsPending(entry));
+        Assert.Equal(credit, entry.Recorded);
+        Assert.Equal(credit, child?.Recorded ?? false);
+        Assert.Equal(credit, policy.Decide(entry, "GET /late")); // already decided: no change
+    }
+
     [Fact]
     public void Decide_IsIdempotent()
     {

@@ -111,7 +111,7 @@ public sealed class SamplerFactoryTests
             time);
         var remote = Assert.IsType<RemoteSampler>(service.Runtime.LateBindingSampler);
         Assert.Equal(0, remote.InitialProbability);
-        await WaitUntilAsync(() => remote.Strategy is not null);
+        await WaitUntilAsync(() => remote.PollsCompleted == 1); // the first poll, made at start, is over
 
         Assert.Equal(5, service.CountSampledRoots(5));
         Assert.Equal("?service=inventory", server.Requests[0].Query);
