@@ -1,3 +1,6 @@
+#if NET9_0_OR_GREATER
+using System.Buffers.Binary;
+#endif
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -69,13 +72,18 @@ internal sealed class ProbabilisticSampler : Sampler
 
     /// <summary>
     /// The low 64 bits of the id, big-endian as written in hex (the rightmost 16 hex digits of
-    /// <c>traceparent</c>, Jaeger's <c>TraceID.Low</c>). Read from the id's own hex string, which
-    /// <see cref="ActivityTraceId"/> keeps, so nothing is copied or allocated.
+    /// <c>traceparent</c>, Jaeger's <c>TraceID.Low</c>). Decoded from the id's own hex string, which
+    /// <see cref="ActivityTraceId"/> keeps, so only the half that matters is read and nothing is allocated.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong LowBits(in ActivityTraceId traceId)
     {
         var hex = traceId.ToHexString().AsSpan(16, 16);
+#if NET9_0_OR_GREATER
+        Span<byte> bytes = stackalloc byte[8];
+        Convert.FromHexString(hex, bytes, out _, out _);
+        return BinaryPrimitives.ReadUInt64BigEndian(bytes);
+#else
         ulong value = 0;
         for (var i = 0; i < hex.Length; i++)
         {
@@ -85,5 +93,6 @@ internal sealed class ProbabilisticSampler : Sampler
         }
 
         return value;
+#endif
     }
 }
