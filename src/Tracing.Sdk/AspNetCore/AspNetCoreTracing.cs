@@ -117,7 +117,9 @@ internal sealed class AspNetCoreTracing : IDisposable
         {
             if (_diagnostics is null && _services.GetService<DiagnosticListener>() is { } listener)
             {
-                _diagnostics = HostingDiagnosticsObserver.Subscribe(listener);
+                var hostingSource = _services.GetServices<ActivitySource>()
+                    .FirstOrDefault(static s => s.Name == HostSpanFilter.HostingSourceName);
+                _diagnostics = HostingDiagnosticsObserver.Subscribe(listener, hostingSource);
             }
         }
     }

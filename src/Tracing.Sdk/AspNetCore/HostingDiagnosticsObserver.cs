@@ -33,24 +33,37 @@ internal sealed class HostingDiagnosticsObserver : IObserver<KeyValuePair<string
     private static HttpContext? t_starting;
 
     private IDisposable? _subscription;
+    private ActivitySource? _hostingSource;
 
     private HostingDiagnosticsObserver()
     {
     }
 
-    public static HostingDiagnosticsObserver Subscribe(DiagnosticListener listener)
+    /// <param name="listener">The host's <c>Microsoft.AspNetCore</c> listener.</param>
+    /// <param name="hostingSource">The host's <c>Microsoft.AspNetCore</c> ActivitySource, noted as the starting request's owner.</param>
+    public static HostingDiagnosticsObserver Subscribe(DiagnosticListener listener, ActivitySource? hostingSource)
     {
-        var observer = new HostingDiagnosticsObserver();
-        observer._subscription = listener.Subscribe(observer, static (name, arg1, _) =>
+        var observer = new HostingDiagnosticsObserver { _hostingSource = hostingSource };
+        observer._subscription = listener.Subscribe(observer, (name, arg1, _) =>
         {
             if (arg1 is HttpContext starting && string.Equals(name, RequestActivityName, StringComparison.Ordinal))
             {
                 t_starting = starting;
+                if (hostingSource is not null)
+                {
+                    Hosting.StartingRequestOwner.Note(hostingSource);
+                }
+
                 return false;
             }
 
             return name is UnhandledEvent or HandledEvent;
         });
+        if (hostingSource is not null)
+        {
+            Hosting.StartingRequestOwner.Observe(hostingSource);
+        }
+
         return observer;
     }
 
@@ -87,5 +100,12 @@ internal sealed class HostingDiagnosticsObserver : IObserver<KeyValuePair<string
     {
     }
 
-    public void Dispose() => Interlocked.Exchange(ref _subscription, null)?.Dispose();
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _subscription, null)?.Dispose();
+        if (Interlocked.Exchange(ref _hostingSource, null) is { } hostingSource)
+        {
+            Hosting.StartingRequestOwner.Forget(hostingSource);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using OpenTelemetry.Trace;
 
 namespace Tracing.Sdk.Hosting;
 
@@ -20,6 +21,12 @@ namespace Tracing.Sdk.Hosting;
 internal sealed class HostSpanFilter : IDisposable
 {
     public const string HostingSourceName = "Microsoft.AspNetCore";
+
+    /// <summary>The operation name of ASP.NET Core hosting's server Activity.</summary>
+    public const string HostingActivityName = "Microsoft.AspNetCore.Hosting.HttpRequestIn";
+
+    /// <summary>The operation name of HttpClient's client Activity.</summary>
+    public const string HttpClientActivityName = "System.Net.Http.HttpRequestOut";
 
     private static readonly object s_hostsLock = new();
     private static readonly List<HostSpanFilter> s_hosts = [];
@@ -65,6 +72,52 @@ internal sealed class HostSpanFilter : IDisposable
         }
 
         return bySource ?? (!severalHosts || ReferenceEquals(Volatile.Read(ref s_primary), this));
+    }
+
+    /// <summary>
+    /// Whether a span about to be sampled is definitely not this host's (see <see cref="HostScopedSampler"/>).
+    /// Only sure cases count; a span that might be this host's is not foreign.
+    /// </summary>
+    public bool IsForeign(in SamplingParameters parameters)
+    {
+        var parent = parameters.ParentContext;
+        var local = parent.TraceId != default && !parent.IsRemote;
+        if (!local && parameters.Kind == ActivityKind.Server && string.Equals(parameters.Name, HostingActivityName, StringComparison.Ordinal))
+        {
+            // An ASP.NET Core request: this host's only if its own hosting noted it just now.
+            return !StartingRequestOwner.IsOwnedBy(_hostingSource);
+        }
+
+        if (Volatile.Read(ref s_liveHosts) <= 1)
+        {
+            return false;
+        }
+
+        if (local)
+        {
+            // A local parent is normally Activity.Current (an explicit one cannot be inspected): the
+            // request it runs under, if any, decides.
+            var current = Activity.Current;
+            if (current is null || current.SpanId != parent.SpanId)
+            {
+                return false;
+            }
+
+            for (; current is not null; current = current.Parent)
+            {
+                if (string.Equals(current.Source.Name, HostingSourceName, StringComparison.Ordinal))
+                {
+                    return !ReferenceEquals(current.Source, _hostingSource);
+                }
+            }
+
+            return false;
+        }
+
+        // An HttpClient call under no request of any host: the first host takes it, once.
+        return parameters.Kind == ActivityKind.Client
+            && string.Equals(parameters.Name, HttpClientActivityName, StringComparison.Ordinal)
+            && !ReferenceEquals(Volatile.Read(ref s_primary), this);
     }
 
     public void Dispose()

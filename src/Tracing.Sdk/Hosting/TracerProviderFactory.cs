@@ -35,15 +35,17 @@ internal static class TracerProviderFactory
 
         processors.AddRange(ExportProcessorFactory.Create(context));
 
+        // Several hosts may share the process: each samples and exports only its own spans.
+        var filter = new HostSpanFilter(context.HostingSource, new SourceMatcher(userSources));
+        context.Disposables.Add(filter);
+
         var builder = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(ResourceFactory.Create(options, context.HostEnvironment))
-            .SetSampler(SamplerFactory.Create(context))
+            .SetSampler(new HostScopedSampler(SamplerFactory.Create(context), filter))
             .AddSource([.. SdkSources, .. FrameworkSources, .. userSources]);
 
         if (processors.Count > 0)
         {
-            var filter = new HostSpanFilter(context.HostingSource, new SourceMatcher(userSources));
-            context.Disposables.Add(filter);
             builder.AddProcessor(new HostBoundProcessor(filter, processors));
         }
 

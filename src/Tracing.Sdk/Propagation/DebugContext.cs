@@ -9,8 +9,8 @@ namespace Tracing.Sdk.Propagation;
 /// <para>
 /// A remote parent is remembered by its ids (a bounded table: debug is rare, and a lost entry only
 /// costs the debug mark, never correctness of ids); a <c>jaeger-debug-id</c> that arrives without a
-/// parent applies to the next root span sampled on the same thread, which is how both ASP.NET Core
-/// hosting and the messaging helpers call extract-then-start.
+/// parent applies to the next root entry span (server or consumer) sampled on the same thread within a
+/// second, which is how both ASP.NET Core hosting and the messaging helpers call extract-then-start.
 /// </para>
 /// A span that is debug carries <see cref="SpanTag"/> = <see langword="true"/>; propagators inject
 /// the debug form for such spans; the sampler sets it on the children of a debug parent.
@@ -30,8 +30,16 @@ internal static class DebugContext
     private static readonly Queue<(ActivityTraceId, ActivitySpanId)> s_order = new();
     private static int s_count;
 
+    // A pending root mark is honoured only by an entry span (server or consumer: where a caller's
+    // context arrives) started within a second on the same thread, so that a mark nobody took (an
+    // extraction not followed by a span) cannot make some later, unrelated root debug.
+    private static readonly long s_nextRootFreshFor = Stopwatch.Frequency;
+
     [ThreadStatic]
     private static string? t_nextRootDebugId;
+
+    [ThreadStatic]
+    private static long t_nextRootMarkedAt;
 
     /// <summary>Remembers that the remote parent with these ids was propagated as debug.</summary>
     public static void MarkRemoteParent(ActivityTraceId traceId, ActivitySpanId spanId, string? debugId = null)
@@ -55,7 +63,11 @@ internal static class DebugContext
     }
 
     /// <summary>A <c>jaeger-debug-id</c> with no parent: the next root span sampled on this thread is debug.</summary>
-    public static void MarkNextRoot(string debugId) => t_nextRootDebugId = debugId;
+    public static void MarkNextRoot(string debugId)
+    {
+        t_nextRootDebugId = debugId;
+        t_nextRootMarkedAt = Stopwatch.GetTimestamp();
+    }
 
     /// <summary>Whether <paramref name="parent"/> (a remote parent) was propagated as debug. Free when no debug context was ever seen.</summary>
     public static bool IsDebugParent(in ActivityContext parent, out string? debugId)
@@ -72,17 +84,20 @@ internal static class DebugContext
         }
     }
 
-    /// <summary>Takes the pending <c>jaeger-debug-id</c> for a root span on this thread, if any.</summary>
-    public static bool TryTakeNextRoot(out string debugId)
+    /// <summary>
+    /// Takes the pending <c>jaeger-debug-id</c> for an entry span (<paramref name="kind"/> server or
+    /// consumer) starting as a root on this thread, if it was marked within the last second.
+    /// </summary>
+    public static bool TryTakeNextRoot(ActivityKind kind, out string debugId)
     {
         debugId = t_nextRootDebugId!;
-        if (debugId is null)
+        if (debugId is null || kind is not (ActivityKind.Server or ActivityKind.Consumer))
         {
             return false;
         }
 
         t_nextRootDebugId = null;
-        return true;
+        return Stopwatch.GetTimestamp() - t_nextRootMarkedAt <= s_nextRootFreshFor;
     }
 
     /// <summary>Forgets a pending root mark (extraction produced a parent after all, or the request ended).</summary>

@@ -4,7 +4,8 @@ namespace Tracing.Sdk.Sampling;
 public sealed class RemoteSamplerOptions
 {
     /// <summary>
-    /// The sampling endpoint, an absolute http(s) URL; <c>?service=&lt;service.name&gt;</c> is appended.
+    /// Jaeger's HTTP sampling endpoint (the agent's <c>/sampling</c> or the collector's
+    /// <c>/api/sampling</c>), an absolute http(s) URL; <c>?service=&lt;service.name&gt;</c> is appended.
     /// Default <c>http://localhost:5778/sampling</c>.
     /// </summary>
     public string Endpoint { get; set; } = "http://localhost:5778/sampling";

@@ -4,13 +4,16 @@ using Tracing.Sdk.Hosting;
 namespace Tracing.Sdk.Sampling;
 
 /// <summary>
-/// Maps <c>OTEL_TRACES_SAMPLER</c> / <c>OTEL_TRACES_SAMPLER_ARG</c> onto <see cref="SamplerOptions"/>:
-/// the OpenTelemetry names (always_on, always_off, traceidratio, jaeger_remote and their
-/// <c>parentbased_</c> forms) and this SDK's policy names (<c>ratelimiting</c>, <c>parentbased_ratelimiting</c>, ...).
+/// Maps <c>OTEL_TRACES_SAMPLER</c> / <c>OTEL_TRACES_SAMPLER_ARG</c> onto <see cref="SamplerOptions"/>
+/// (OpenTelemetry SDK environment variables, "General SDK Configuration"): the OpenTelemetry names
+/// (always_on, always_off, traceidratio, jaeger_remote and their <c>parentbased_</c> forms) and this SDK's
+/// policy names (<c>const</c>, <c>probabilistic</c>, <c>ratelimiting</c>, <c>peroperation</c>,
+/// <c>remote</c>, each also with <c>parentbased_</c>). A bad value is an error naming the variable.
 /// </summary>
 internal static class SamplerEnvironment
 {
     private const string ParentBasedPrefix = "parentbased_";
+    private const string JaegerRemote = "jaeger_remote";
 
     public static void Apply(SamplerOptions options, OtelEnvironment environment, ICollection<string> errors)
     {
@@ -35,41 +38,42 @@ internal static class SamplerEnvironment
             case "traceidratio":
             case SamplerTypes.Probabilistic:
                 // The spec's default ratio when the argument is missing is 1.0.
-                if (TryParseArg(arg, 1.0, errors, out var ratio))
+                if (TryParseArg(arg, 1.0, "a probability between 0 and 1", static v => v is >= 0 and <= 1, errors, out var ratio))
                 {
                     Set(options, SamplerTypes.Probabilistic, ratio, parentBased);
                 }
 
                 return;
             case SamplerTypes.Const:
-                if (TryParseArg(arg, 1.0, errors, out var constant))
+                if (TryParseArg(arg, 1.0, "1 (sample all) or 0 (none)", static v => v is 0 or 1, errors, out var constant))
                 {
                     Set(options, SamplerTypes.Const, constant, parentBased);
                 }
 
                 return;
             case SamplerTypes.RateLimiting:
-                if (TryParseArg(arg, 1.0, errors, out var rate))
+                if (TryParseArg(arg, 1.0, "traces per second, a number >= 0", static v => v >= 0, errors, out var rate))
                 {
                     Set(options, SamplerTypes.RateLimiting, rate, parentBased);
                 }
 
                 return;
             case SamplerTypes.PerOperation:
+                // The argument, when given, is the default probability of the per-operation policy.
                 Set(options, SamplerTypes.PerOperation, options.Param, parentBased);
-                if (arg is not null && TryParseArg(arg, options.PerOperation.DefaultProbability, errors, out var probability))
+                if (arg is not null && TryParseArg(arg, 0, "a probability between 0 and 1", static v => v is >= 0 and <= 1, errors, out var probability))
                 {
                     options.PerOperation.DefaultProbability = probability;
                 }
 
                 return;
-            case "jaeger_remote":
+            case JaegerRemote:
             case SamplerTypes.Remote:
                 Set(options, SamplerTypes.Remote, options.Param, parentBased);
                 ApplyRemoteArg(options.Remote, arg, errors);
                 return;
             default:
-                errors.Add($"{OtelEnvironmentVariables.TracesSampler}='{rawName}' is not a known sampler. Known: always_on, always_off, traceidratio, jaeger_remote, {string.Join(", ", SamplerTypes.All)}, each also with the parentbased_ prefix.");
+                errors.Add($"{OtelEnvironmentVariables.TracesSampler}='{rawName}' is not a known sampler. Known: always_on, always_off, traceidratio, {JaegerRemote}, {string.Join(", ", SamplerTypes.All)}, each also with the {ParentBasedPrefix} prefix.");
                 return;
         }
     }
@@ -81,7 +85,7 @@ internal static class SamplerEnvironment
         options.ParentBased = parentBased;
     }
 
-    private static bool TryParseArg(string? arg, double fallback, ICollection<string> errors, out double value)
+    private static bool TryParseArg(string? arg, double fallback, string expected, Func<double, bool> valid, ICollection<string> errors, out double value)
     {
         if (arg is null)
         {
@@ -89,18 +93,21 @@ internal static class SamplerEnvironment
             return true;
         }
 
-        if (double.TryParse(arg, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value))
+        if (double.TryParse(arg, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value) && valid(value))
         {
             return true;
         }
 
-        errors.Add($"{OtelEnvironmentVariables.TracesSamplerArg}='{arg}' is not a number.");
+        errors.Add($"{OtelEnvironmentVariables.TracesSamplerArg}='{arg}' is not valid for {OtelEnvironmentVariables.TracesSampler}: expected {expected}.");
         return false;
     }
 
     /// <summary>
     /// The jaeger_remote argument: <c>endpoint=...,pollingIntervalMs=...,initialSamplingRate=...</c>
-    /// (OpenTelemetry SDK environment variable specification).
+    /// (OpenTelemetry SDK environment variables, "Value of OTEL_TRACES_SAMPLER_ARG for jaeger_remote").
+    /// Keys are matched case-insensitively; each may be left out. The endpoint must be Jaeger's HTTP
+    /// sampling endpoint (the agent's <c>:5778/sampling</c> or the collector's <c>:14268/api/sampling</c>),
+    /// not the gRPC port the specification's example shows.
     /// </summary>
     private static void ApplyRemoteArg(RemoteSamplerOptions remote, string? arg, ICollection<string> errors)
     {
@@ -114,20 +121,43 @@ internal static class SamplerEnvironment
             var separator = pair.IndexOf('=', StringComparison.Ordinal);
             var key = separator < 0 ? pair : pair[..separator].Trim();
             var value = separator < 0 ? string.Empty : pair[(separator + 1)..].Trim();
-            switch (key)
+            var prefix = $"{OtelEnvironmentVariables.TracesSamplerArg} entry '{pair}'";
+            if (key.Equals("endpoint", StringComparison.OrdinalIgnoreCase))
             {
-                case "endpoint":
+                if (OptionChecks.IsHttpUri(value))
+                {
                     remote.Endpoint = value;
-                    break;
-                case "pollingIntervalMs" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && ms > 0:
+                }
+                else
+                {
+                    errors.Add($"{prefix} is not an absolute http:// or https:// URL.");
+                }
+            }
+            else if (key.Equals("pollingIntervalMs", StringComparison.OrdinalIgnoreCase))
+            {
+                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) && double.IsFinite(ms) && ms > 0)
+                {
                     remote.PollingIntervalSeconds = ms / 1000.0;
-                    break;
-                case "initialSamplingRate" when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate):
+                }
+                else
+                {
+                    errors.Add($"{prefix} is not a number of milliseconds > 0.");
+                }
+            }
+            else if (key.Equals("initialSamplingRate", StringComparison.OrdinalIgnoreCase))
+            {
+                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) && rate is >= 0 and <= 1)
+                {
                     remote.InitialProbability = rate;
-                    break;
-                default:
-                    errors.Add($"{OtelEnvironmentVariables.TracesSamplerArg} entry '{pair}' is not one of endpoint=<url>, pollingIntervalMs=<number > 0>, initialSamplingRate=<number>.");
-                    break;
+                }
+                else
+                {
+                    errors.Add($"{prefix} is not a probability between 0 and 1.");
+                }
+            }
+            else
+            {
+                errors.Add($"{prefix} is not one of endpoint=<url>, pollingIntervalMs=<number > 0>, initialSamplingRate=<0..1>.");
             }
         }
     }

@@ -14,15 +14,18 @@ public sealed class SamplerOptions
 
     /// <summary>
     /// The policy's parameter. <c>const</c>: 1 samples everything, 0 nothing. <c>probabilistic</c>:
-    /// the probability, 0..1. <c>ratelimiting</c>: traces per second, &gt;= 0 and may be below 1.
-    /// Default 1.
+    /// the probability, 0..1. <c>ratelimiting</c>: traces per second, &gt;= 0 and may be below 1
+    /// (0.2 is one every 5 s). Unused by <c>peroperation</c> and <c>remote</c>, which have their own
+    /// settings. Default 1.
     /// </summary>
     public double Param { get; set; } = 1;
 
     /// <summary>
-    /// How <c>probabilistic</c> hashes a trace id: <c>w3c</c> (the rightmost 56 bits, as the
-    /// OpenTelemetry specification's consistent probability sampling) or <c>jaeger</c> (the low 63 bits,
-    /// as Jaeger clients). Default <c>w3c</c>.
+    /// Which trace-id bits a probability reads (<c>probabilistic</c>, and the probabilities of
+    /// <c>peroperation</c> and <c>remote</c>): <c>w3c</c> (the rightmost 56 bits against a rejection
+    /// threshold, as the OpenTelemetry specification's consistent probability sampling) or <c>jaeger</c>
+    /// (the low 64 bits masked to 63 against rate × 2^63, exactly as Jaeger clients). Both sample 64-bit
+    /// ids zero-padded to 128 bits at the configured rate. Default <c>w3c</c>.
     /// </summary>
     public string IdBits { get; set; } = SamplerTypes.IdBitsW3c;
 

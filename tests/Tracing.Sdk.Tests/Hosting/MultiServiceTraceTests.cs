@@ -83,6 +83,49 @@ public sealed class MultiServiceTraceTests
     }
 
     [Fact]
+    public async Task HostsInOneProcess_EachSamplesOnlyItsOwnRequests()
+    {
+        // .NET keeps an Activity if any listener samples it: without host scoping, "always on" b would
+        // force a's requests (and their children) to be recorded despite a's "always off".
+        await using var receiverA = await OtlpReceiver.StartAsync();
+        await using var receiverB = await OtlpReceiver.StartAsync();
+        var settingsA = TracingHost.OtlpSettings(receiverA, "a");
+        settingsA["Tracing:Sampler:Param"] = "0";
+        await using var back = await TracingHost.StartWebAsync(TracingHost.OtlpSettings(receiverB, "back"), app => app.MapGet("/", () => "ok"));
+        await using var a = await TracingHost.StartWebAsync(
+            settingsA,
+            app => app.MapGet("/recorded", async (IHttpClientFactory clients) =>
+            {
+                var server = Activity.Current!;
+                await clients.CreateClient("back").GetStringAsync("/");
+                return $"{server.Recorded} {server.TraceId.ToHexString()}";
+            }),
+            builder => builder.Services.AddHttpClient("back", c => c.BaseAddress = new Uri(back.BaseAddress())));
+        await using var b = await TracingHost.StartWebAsync(
+            TracingHost.OtlpSettings(receiverB, "b"),
+            app => app.MapGet("/recorded", () => $"{Activity.Current!.Recorded} {Activity.Current!.TraceId.ToHexString()}"));
+
+        using var client = new HttpClient();
+        string[] answerA, answerB;
+        using (OpenTelemetry.SuppressInstrumentationScope.Begin())
+        {
+            answerA = (await client.GetStringAsync(a.BaseAddress() + "/recorded")).Split(' ');
+            answerB = (await client.GetStringAsync(b.BaseAddress() + "/recorded")).Split(' ');
+        }
+
+        await a.StopAsync();
+        await b.StopAsync();
+        await back.StopAsync();
+
+        Assert.Equal("False", answerA[0]);
+        Assert.Equal("True", answerB[0]);
+        Assert.DoesNotContain(receiverA.Spans, s => s.TraceId == answerA[1]);
+        // a's call to back carries a's "not sampled" flag: back (parent-based) drops it too.
+        Assert.DoesNotContain(receiverB.Spans, s => s.TraceId == answerA[1]);
+        Assert.Single(receiverB.Spans, s => s.TraceId == answerB[1] && s.ServiceName == "b");
+    }
+
+    [Fact]
     public async Task RequestsOfAWebHostWithoutTracing_AreNotExported()
     {
         // An embedded web server without AddTracing in the same process (like this test's OTLP receiver).

@@ -29,7 +29,7 @@ public sealed class ResourceTests
 
         await host.StopAsync();
 
-        var resource = Assert.Single(receiver.Spans).Resource;
+        var resource = Assert.Single(receiver.Spans, s => s.ScopeName == sourceName).Resource;
         Assert.Equal("orders", resource["service.name"]);
         Assert.Equal("1.4.2", resource["service.version"]);
         Assert.True(Guid.TryParse(resource["service.instance.id"] as string, out _));
@@ -66,7 +66,8 @@ public sealed class ResourceTests
             await host.StopAsync();
         }
 
-        Assert.Single(receiver.Spans.Select(s => s.Resource["service.instance.id"]).Distinct());
-        Assert.True(receiver.Spans.Count == 2, string.Join("\n", receiver.Spans.Select(s => $"{s.TraceId} {s.SpanId} {s.Name} {s.ScopeName} {s.ServiceName} {s.Resource["service.instance.id"]}")));
+        var spans = receiver.Spans.Where(s => s.ScopeName == sourceName).ToList();
+        Assert.Equal(2, spans.Count);
+        Assert.Single(spans.Select(s => s.Resource["service.instance.id"]).Distinct());
     }
 }

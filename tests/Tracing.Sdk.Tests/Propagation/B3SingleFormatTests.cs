@@ -67,7 +67,7 @@ public sealed class B3SingleFormatTests : IDisposable
 
         Assert.Equal(default, Extract(new HeaderCarrier(("b3", "d"))));
 
-        Assert.True(DebugContext.TryTakeNextRoot(out _));
+        Assert.True(DebugContext.TryTakeNextRoot(ActivityKind.Server, out _));
     }
 
     [Theory]

@@ -56,7 +56,7 @@ public sealed class CompositeFormatTests
         var context = Create("jaeger", "tracecontext").Extract(default, carrier, HeaderCarrier.Getter).ActivityContext;
 
         Assert.Equal(s_w3cTrace, context.TraceId);
-        Assert.False(DebugContext.TryTakeNextRoot(out _));
+        Assert.False(DebugContext.TryTakeNextRoot(ActivityKind.Server, out _));
     }
 
     [Fact]

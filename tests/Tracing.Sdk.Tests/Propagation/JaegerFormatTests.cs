@@ -79,7 +79,7 @@ public sealed class JaegerFormatTests : IDisposable
 
         Assert.Equal(default, Extract(new HeaderCarrier(("jaeger-debug-id", "req-43"))));
 
-        Assert.True(DebugContext.TryTakeNextRoot(out var debugId));
+        Assert.True(DebugContext.TryTakeNextRoot(ActivityKind.Server, out var debugId));
         Assert.Equal("req-43", debugId);
     }
 

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
+using Tracing.Sdk.Sampling;
+using static Tracing.Sdk.Tests.Sampling.SamplingTestKit;
+
+namespace Tracing.Sdk.Tests.Sampling;
+
+/// <summary>
+/// The late-binding contract with real Activities from a real OpenTelemetry provider: an ASP.NET Core
+/// entry span (hosting's name, Server kind) is recorded tentatively and decided by route.
+/// </summary>
+public sealed class LateBindingTests
+{
+    [Fact]
+    public void EntrySpan_IsPendingUntilDecided_ThenKeptWithTheSamplerTags()
+    {
+        var policy = PerOperation(defaultProbability: 0, lowerBound: 1);
+        using var provider = Provider(new TracingSampler(policy, parentBased: true));
+
+        using (var entry = StartEntry(provider))
+        {
+            Assert.NotNull(entry);
+            Assert.True(entry.Recorded);
+            Assert.True(policy.IsPending(entry));
+
+            Assert.True(policy.Decide(entry, "GET /users/{id}"));
+
+            Assert.False(policy.IsPending(entry));
+            Assert.Null(entry.GetTagItem(LateBinding.PendingTag));
+            Assert.Equal("lowerbound", entry.GetTagItem("sampler.type"));
+            using var child = provider.Source.StartActivity("db query");
+            Assert.NotNull(child);
+            Assert.True(child.Recorded);
+        }
+
+        Assert.Equal(2, provider.Ended.Count);
+    }
+
+    [Fact]
+    public void EntrySpan_DecidedNo_IsDroppedWithItsChildren()
+    {
+        var policy = PerOperation(defaultProbability: 0, lowerBound: 1);
+        using var provider = Provider(new TracingSampler(policy, parentBased: true));
+        using (var first = StartEntry(provider))
+        {
+            policy.Decide(first!, "GET /users/{id}"); // spends the route's lower-bound credit
+        }
+
+        var endedBefore = provider.Ended.Count;
+        using (var entry = StartEntry(provider))
+        {
+            Assert.False(policy.Decide(entry!, "GET /users/{id}"));
+
+            Assert.False(entry!.Recorded);
+            Assert.False(entry.IsAllDataRequested);
+            Assert.False(policy.IsPending(entry));
+            using var child = provider.Source.StartActivity("db query");
+            Assert.True(child is null || !child.Recorded);
+        }
+
+        Assert.Equal(endedBefore, provider.Ended.Count);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ChildStartedBeforeDecide_DecidesTheEntryByItsCurrentName_SoTheTraceStaysWhole(bool credit)
+    {
+        var policy = PerOperation(defaultProbability: 0, lowerBound: 1);
+        using var provider = Provider(new TracingSampler(policy, parentBased: true));
+        if (!credit)
+        {
+            using var spender = StartEntry(provider)!;
+            spender.DisplayName = "GET /early";
+            policy.Decide(spender, "GET /early");
+        }
+
+        using var entry = StartEntry(provider)!;
+        entry.DisplayName = "GET /early";
+        using var child = provider.Source.StartActivity("middleware");
+
+        Assert.False(policy.IsPending(entry));
+        Assert.Equal(credit, entry.Recorded);
+        Assert.Equal(credit, child?.Recorded ?? false);
+        Assert.Equal(credit, policy.Decide(entry, "GET /late")); // already decided: no change
+    }
+
+    [Fact]
+    public void Decide_IsIdempotent()
+    {
+        var policy = PerOperation(defaultProbability: 0, lowerBound: 1);
+        using var provider = Provider(new TracingSampler(policy, parentBased: true));
+        using var kept = StartEntry(provider)!;
+        using var dropped = StartEntry(provider)!;
+
+        Assert.True(policy.Decide(kept, "GET /a"));
+        Assert.False(policy.Decide(dropped, "GET /a"));
+        var keptTags = kept.TagObjects.ToList();
+
+        // A second call changes nothing and spends nothing: "GET /b" still has its credit afterwards.
+        Assert.True(policy.Decide(kept, "GET /b"));
+        Assert.False(policy.Decide(dropped, "GET /b"));
+        Assert.Equal(keptTags, kept.TagObjects.ToList());
+        Assert.False(dropped.Recorded);
+        using var fresh = StartEntry(provider)!;
+        Assert.True(policy.Decide(fresh, "GET /b"));
+    }
+
+    [Fact]
+    public void SpansThatAreNotEntrySpans_AreDecidedAtOnce_AndNeverPending()
+    {
+        var policy = PerOperation(defaultProbability: 0, lowerBound: 1);
+        using var provider = Provider(new TracingSampler(policy, parentBased: true));
+
+        Activity.Current = null;
+        using var job = provider.Source.StartActivity("nightly job");
+        Activity.Current = null;
+        using var internalSpan = provider.Source.StartActivity(LateBinding.EntrySpanName, ActivityKind.Internal);
+
+        Assert.True(job!.Recorded);
+        Assert.Equal("lowerbound", job.GetTagItem("sampler.type"));
+        Assert.False(policy.IsPending(job));
+        Assert.True(policy.Decide(job, "other name"));
+        Assert.Equal("lowerbound", job.GetTagItem("sampler.type"));
+        Assert.False(policy.IsPending(internalSpan!));
+    }
+
+    [Fact]
+    public void EntrySpanWithASampledRemoteParent_FollowsTheParent_NotPending()
+    {
+        var policy = PerOperation(defaultProbability: 0, lowerBound: 0);
+        using var provider = Provider(new TracingSampler(policy, parentBased: true));
+
+        using var entry = provider.Source.StartActivity(LateBinding.EntrySpanName, ActivityKind.Server, RemoteParent(sampled: true));
+
+        Assert.True(entry!.Recorded);
+        Assert.False(policy.IsPending(entry));
+    }
+
+    [Fact]
+    public void NotParentBased_AnEntrySpanWithARemoteParentIsPendingToo()
+    {
+        var policy = PerOperation(defaultProbability: 0, lowerBound: 0);
+        using var provider = Provider(new TracingSampler(policy, parentBased: false));
+
+        using var entry = provider.Source.StartActivity(LateBinding.EntrySpanName, ActivityKind.Server, RemoteParent(sampled: true));
+
+        Assert.True(policy.IsPending(entry!));
+        Assert.False(policy.Decide(entry!, "GET /x"));
+    }
+
+    /// <summary>A root entry span, as hosting starts one for a request without trace headers.</summary>
+    private static Activity? StartEntry(SamplerProvider provider)
+    {
+        Activity.Current = null;
+        return provider.Source.StartActivity(LateBinding.EntrySpanName, ActivityKind.Server);
+    }
+
+    private static PerOperationSampler PerOperation(double defaultProbability, double lowerBound) =>
+        new(new PerOperationStrategy(defaultProbability, lowerBound), 100, TraceIdBits.W3c, new FakeTimeProvider());
+}

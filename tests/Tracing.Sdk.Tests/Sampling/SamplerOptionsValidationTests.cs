@@ -1,0 +1,48 @@
+using Tracing.Sdk.Tests.Support;
+
+namespace Tracing.Sdk.Tests.Sampling;
+
+/// <summary>Start-up validation of Tracing:Sampler, one message per bad key naming key and value.</summary>
+public sealed class SamplerOptionsValidationTests
+{
+    [Theory]
+    [InlineData("const")]
+    [InlineData("Probabilistic")]
+    [InlineData(" ratelimiting ")]
+    [InlineData("peroperation")]
+    [InlineData("REMOTE")]
+    public void EveryPolicyName_IsAccepted(string type)
+    {
+        var param = type.Trim().Equals("const", StringComparison.OrdinalIgnoreCase) ? "1" : "0.5";
+
+        Assert.Null(OptionsHarness.ValidationError(new Dictionary<string, string?> { ["Tracing:Sampler:Type"] = type, ["Tracing:Sampler:Param"] = param }));
+    }
+
+    [Theory]
+    [InlineData("probabilistic", "1.01", "Tracing:Sampler:Param=1.01")]   // above 1
+    [InlineData("probabilistic", "-0.5", "Tracing:Sampler:Param=-0.5")]   // negative
+    [InlineData("ratelimiting", "-2", "Tracing:Sampler:Param=-2")]        // negative rate
+    [InlineData("const", "2", "Tracing:Sampler:Param=2")]                 // const is 0 or 1
+    public void OutOfRangeParam_NamesKeyAndValue(string type, string param, string expected)
+    {
+        var error = OptionsHarness.ValidationError(new Dictionary<string, string?> { ["Tracing:Sampler:Type"] = type, ["Tracing:Sampler:Param"] = param });
+
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SeveralProblems_AreReportedTogether()
+    {
+        var error = OptionsHarness.ValidationError(new Dictionary<string, string?>
+        {
+            ["Tracing:Sampler:Type"] = "remote",
+            ["Tracing:Sampler:Remote:Endpoint"] = "ftp://agent/sampling",
+            ["Tracing:Sampler:Remote:InitialProbability"] = "3",
+            ["Tracing:Sampler:PerOperation:MaxOperations"] = "0",
+        });
+
+        Assert.Contains("Tracing:Sampler:Remote:Endpoint='ftp://agent/sampling'", error, StringComparison.Ordinal);
+        Assert.Contains("Tracing:Sampler:Remote:InitialProbability=3", error, StringComparison.Ordinal);
+        Assert.Contains("Tracing:Sampler:PerOperation:MaxOperations=0", error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using OpenTelemetry.Trace;
+using Tracing.Sdk.Propagation;
+using Tracing.Sdk.Sampling;
+using static Tracing.Sdk.Tests.Sampling.SamplingTestKit;
+
+namespace Tracing.Sdk.Tests.Sampling;
+
+/// <summary>Parent-based composition and debug handling around any policy.</summary>
+public sealed class TracingSamplerTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ParentBased_RemoteParentDecides_WhateverThePolicy(bool parentSampled)
+    {
+        var sampler = new TracingSampler(new ConstSampler(!parentSampled), parentBased: true);
+
+        var result = sampler.ShouldSample(Child(RemoteParent(parentSampled)));
+
+        Assert.Equal(parentSampled, result.IsSampled());
+        Assert.Empty(result.Attributes); // only roots say why they were kept
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ParentBased_LocalParentDecides(bool parentSampled)
+    {
+        var sampler = new TracingSampler(new ConstSampler(!parentSampled), parentBased: true);
+        var parent = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), parentSampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None);
+
+        Assert.Equal(parentSampled, sampler.ShouldSample(Child(parent)).IsSampled());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ParentBased_RootsConsultThePolicy(bool policySamples)
+    {
+        var sampler = new TracingSampler(new ConstSampler(policySamples), parentBased: true);
+
+        var result = sampler.ShouldSample(Root(ActivityTraceId.CreateRandom()));
+
+        Assert.Equal(policySamples, result.IsSampled());
+    }
+
+    [Fact]
+    public void NotParentBased_EverySpanConsultsThePolicy()
+    {
+        var dropAll = new TracingSampler(new ConstSampler(false), parentBased: false);
+        var keepAll = new TracingSampler(new ConstSampler(true), parentBased: false);
+
+        Assert.False(dropAll.ShouldSample(Child(RemoteParent(sampled: true))).IsSampled());
+        Assert.True(keepAll.ShouldSample(Child(RemoteParent(sampled: false))).IsSampled());
+        Assert.Equal("const", keepAll.ShouldSample(Child(RemoteParent(sampled: false))).Tag("sampler.type"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void DebugRemoteParent_IsSampledWhateverThePolicyAndParentFlags(bool parentBased)
+    {
+        var sampler = new TracingSampler(new ConstSampler(false), parentBased);
+        var parent = RemoteParent(sampled: false);
+        DebugContext.MarkRemoteParent(parent.TraceId, parent.SpanId);
+
+        var result = sampler.ShouldSample(Child(parent));
+
+        Assert.True(result.IsSampled());
+        Assert.Equal(true, result.Tag(DebugContext.SpanTag));
+        Assert.Null(result.Tag(DebugContext.DebugIdTag));
+    }
+
+    [Fact]
+    public void DebugRemoteParentWithAnId_CarriesTheJaegerDebugId()
+    {
+        var sampler = new TracingSampler(new ConstSampler(false), parentBased: true);
+        var parent = RemoteParent(sampled: true);
+        DebugContext.MarkRemoteParent(parent.TraceId, parent.SpanId, "ticket-42");
+
+        var result = sampler.ShouldSample(Child(parent));
+
+        Assert.Equal(true, result.Tag(DebugContext.SpanTag));
+        Assert.Equal("ticket-42", result.Tag(DebugContext.DebugIdTag));
+    }
+
+    [Fact]
+    public void PendingJaegerDebugId_SamplesTheNextRootOnThisThread_Once()
+    {
+        var sampler = new TracingSampler(new ConstSampler(false), parentBased: true);
+        DebugContext.MarkNextRoot("from-curl");
+
+        var debugRoot = sampler.ShouldSample(Root(ActivityTraceId.CreateRandom(), "GET /", ActivityKind.Server));
+        var nextRoot = sampler.ShouldSample(Root(ActivityTraceId.CreateRandom(), "GET /", ActivityKind.Server));
+
+        Assert.True(debugRoot.IsSampled());
+        Assert.Equal(true, debugRoot.Tag(DebugContext.SpanTag));
+        Assert.Equal("from-curl", debugRoot.Tag(DebugContext.DebugIdTag));
+        Assert.False(nextRoot.IsSampled());
+    }
+
+    [Fact]
+    public void PendingJaegerDebugId_WinsOverALateBindingEntrySpan()
+    {
+        var policy = new PerOperationSampler(new PerOperationStrategy(0, 0), 10, TraceIdBits.W3c, TimeProvider.System);
+        var sampler = new TracingSampler(policy, parentBased: true);
+        DebugContext.MarkNextRoot("abc");
+
+        var result = sampler.ShouldSample(Root(ActivityTraceId.CreateRandom(), LateBinding.EntrySpanName, ActivityKind.Server));
+
+        Assert.Equal(true, result.Tag(DebugContext.SpanTag));
+        Assert.Null(result.Tag(LateBinding.PendingTag));
+    }
+
+    [Fact]
+    public void PendingJaegerDebugId_IsNotTakenByAnInternalRoot()
+    {
+        // Only entry spans (server, consumer) receive a caller's context; an unrelated root must not turn debug.
+        var sampler = new TracingSampler(new ConstSampler(false), parentBased: true);
+        DebugContext.MarkNextRoot("stray");
+
+        var internalRoot = sampler.ShouldSample(Root(ActivityTraceId.CreateRandom()));
+        var entry = sampler.ShouldSample(Root(ActivityTraceId.CreateRandom(), "GET /", ActivityKind.Server));
+
+        Assert.False(internalRoot.IsSampled());
+        Assert.True(entry.IsSampled());
+    }
+
+    [Fact]
+    public void LocalChildOfADebugSpan_IsSampledAndTaggedDebug_EvenWhenThePolicyConsultsEverySpan()
+    {
+        using var provider = Provider(new TracingSampler(new ConstSampler(false), parentBased: false));
+        Activity.Current = null;
+        DebugContext.MarkNextRoot("xyz");
+
+        using var root = provider.Source.StartActivity("root", ActivityKind.Server);
+        using var child = provider.Source.StartActivity("child");
+        using var grandchild = provider.Source.StartActivity("grandchild");
+
+        Assert.True(root!.Recorded);
+        Assert.Equal("xyz", root.GetTagItem(DebugContext.DebugIdTag));
+        Assert.True(child!.Recorded);
+        Assert.Equal(true, child.GetTagItem(DebugContext.SpanTag));
+        Assert.Null(child.GetTagItem(DebugContext.DebugIdTag)); // the id stays on the span that received it
+        Assert.True(grandchild!.Recorded);
+        Assert.Equal(true, grandchild.GetTagItem(DebugContext.SpanTag));
+    }
+
+    [Fact]
+    public void LocalChildOfAnOrdinarySpan_IsNotTaggedDebug()
+    {
+        using var provider = Provider(new TracingSampler(new ConstSampler(true), parentBased: true));
+        Activity.Current = null;
+
+        using var root = provider.Source.StartActivity("root", ActivityKind.Server);
+        using var child = provider.Source.StartActivity("child");
+
+        Assert.Null(child!.GetTagItem(DebugContext.SpanTag));
+    }
+
+    [Fact]
+    public void RootDecision_AllocatesNothing()
+    {
+        var sampler = new TracingSampler(new ProbabilisticSampler(0.5, TraceIdBits.W3c), parentBased: true);
+        var root = Root(ActivityTraceId.CreateRandom());
+        var child = Child(RemoteParent(sampled: true));
+
+        Assert.Equal(0, AllocatedBytes(() =>
+        {
+            sampler.ShouldSample(root);
+            sampler.ShouldSample(child);
+        }));
+    }
+}
