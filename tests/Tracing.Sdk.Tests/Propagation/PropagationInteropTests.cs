@@ -88,6 +88,14 @@ public sealed class PropagationInteropTests
         Assert.Equal("alice", report.GetProperty("baggage").GetProperty("user").GetString());
         var parentSpanId = report.GetProperty("parentSpanId").GetString();
         Assert.Matches("^[0-9a-f]{16}$", parentSpanId);
+
+        // Exactly the configured format's headers, each once: no traceparent beside b3, none twice.
+        var headerNames = report.GetProperty("rawHeaderNames").EnumerateArray().Select(h => h.GetString()!).ToList();
+        Assert.Equal(headerNames.Count, headerNames.Distinct().Count());
+        Assert.Equal(format == "tracecontext", headerNames.Contains("traceparent"));
+        Assert.Equal(format == "b3", headerNames.Contains("b3"));
+        Assert.Equal(format == "b3multi", headerNames.Contains("x-b3-traceid"));
+        Assert.Equal(format == "jaeger", headerNames.Contains("uber-trace-id"));
         if (sampled)
         {
             // The parent Node saw is .NET's HttpClient span, itself the child of the server span.

@@ -86,6 +86,8 @@ const server = http.createServer((req, res) => {
     serverSpanTraceId: span.spanContext().traceId,
     baggage: baggageOf(extracted),
     headers: req.headers,
+    // Every header line as sent (Node joins repeated headers in req.headers), to catch duplicates.
+    rawHeaderNames: req.rawHeaders.filter((_, i) => i % 2 === 0).map((name) => name.toLowerCase()),
   };
   span.end();
   print(report);
