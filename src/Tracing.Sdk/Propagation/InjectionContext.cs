@@ -8,14 +8,21 @@ namespace Tracing.Sdk.Propagation;
 /// What a format writes: the span's context and baggage, and the span itself when known (for the
 /// parent id Jaeger carries, and for the debug mark B3 and Jaeger propagate onward).
 /// </summary>
-internal readonly struct InjectionContext(ActivityContext context, Baggage baggage, Activity? span)
+internal readonly struct InjectionContext(ActivityContext context, Baggage baggage, Activity? span, bool spanIsCurrent = false)
 {
+    private readonly Activity? _span = span;
+    private readonly bool _spanIsCurrent = spanIsCurrent;
+
     public ActivityContext Context { get; } = context;
 
     public Baggage Baggage { get; } = baggage;
 
-    /// <summary>The span being propagated, when it is a local <see cref="Activity"/>.</summary>
-    public Activity? Span { get; } = span;
+    /// <summary>
+    /// The span being propagated, when it is a local <see cref="Activity"/>. Looked up only when a
+    /// format asks (B3 and Jaeger do, W3C does not): reading <see cref="Activity.Current"/> is an
+    /// async-local read on every injection otherwise.
+    /// </summary>
+    public Activity? Span => _span ?? (_spanIsCurrent ? CurrentIfItIs(Context) : null);
 
     public bool Sampled => (Context.TraceFlags & ActivityTraceFlags.Recorded) != 0;
 
@@ -31,13 +38,13 @@ internal readonly struct InjectionContext(ActivityContext context, Baggage bagga
     /// From an OpenTelemetry <see cref="PropagationContext"/>: the span is <see cref="Activity.Current"/>
     /// when it is the one whose context is injected (the usual <c>Inject(new(Activity.Current.Context, ...))</c>).
     /// </summary>
-    public static InjectionContext From(in PropagationContext context)
+    public static InjectionContext From(in PropagationContext context) =>
+        new(context.ActivityContext, context.Baggage, span: null, spanIsCurrent: true);
+
+    private static Activity? CurrentIfItIs(in ActivityContext context)
     {
         var current = Activity.Current;
-        var span = current is not null && current.SpanId == context.ActivityContext.SpanId && current.TraceId == context.ActivityContext.TraceId
-            ? current
-            : null;
-        return new InjectionContext(context.ActivityContext, context.Baggage, span);
+        return current is not null && current.SpanId == context.SpanId && current.TraceId == context.TraceId ? current : null;
     }
 
     /// <summary>For a local span: its context, and baggage from the span's chain merged with <see cref="Baggage.Current"/>.</summary>
