@@ -13,8 +13,12 @@ namespace Tracing.Sdk.Hosting;
 /// <c>Microsoft.AspNetCore</c> <see cref="ActivitySource"/> instance. A web host without tracing in the
 /// same process (an embedded admin server, a test collector) thus keeps its requests to itself.</item>
 /// <item>Otherwise, with several hosts, to the hosts whose <c>Sources</c> name the nearest user source above it.</item>
-/// <item>Otherwise (e.g. an HttpClient call from a background thread) to the host started first, so
-/// that it is exported exactly once.</item>
+/// <item>Otherwise to none: a span under no request and no source of anyone's (a test calling a
+/// service; an HttpClient call from a background loop, which should run under a span of the host's own
+/// source to be attributed) is not exported as any host's, though it is sampled, so that the context it
+/// sends carries a decision. (.NET's execution context cannot say which host's hosted service runs:
+/// the host starts each in an async call of its own.) With a single host in the process, every span is
+/// its own, as without this filter.</item>
 /// </list>
 /// The cost is a walk up the local parent chain, a few nanoseconds per level.
 /// </summary>
@@ -25,12 +29,8 @@ internal sealed class HostSpanFilter : IDisposable
     /// <summary>The operation name of ASP.NET Core hosting's server Activity.</summary>
     public const string HostingActivityName = "Microsoft.AspNetCore.Hosting.HttpRequestIn";
 
-    /// <summary>The operation name of HttpClient's client Activity.</summary>
-    public const string HttpClientActivityName = "System.Net.Http.HttpRequestOut";
-
     private static readonly object s_hostsLock = new();
     private static readonly List<HostSpanFilter> s_hosts = [];
-    private static HostSpanFilter? s_primary;
     private static int s_liveHosts;
 
     private readonly ActivitySource? _hostingSource;
@@ -46,7 +46,6 @@ internal sealed class HostSpanFilter : IDisposable
         lock (s_hostsLock)
         {
             s_hosts.Add(this);
-            s_primary = s_hosts[0];
             Volatile.Write(ref s_liveHosts, s_hosts.Count);
         }
     }
@@ -71,7 +70,7 @@ internal sealed class HostSpanFilter : IDisposable
             }
         }
 
-        return bySource ?? (!severalHosts || ReferenceEquals(Volatile.Read(ref s_primary), this));
+        return !severalHosts || (bySource ?? false);
     }
 
     /// <summary>
@@ -114,10 +113,10 @@ internal sealed class HostSpanFilter : IDisposable
             return false;
         }
 
-        // An HttpClient call under no request of any host: the first host takes it, once.
-        return parameters.Kind == ActivityKind.Client
-            && string.Equals(parameters.Name, HttpClientActivityName, StringComparison.Ordinal)
-            && !ReferenceEquals(Volatile.Read(ref s_primary), this);
+        // Under no request: a user source's span is left to the hosts that listen to it, and anything
+        // else is sampled by every host as usual (so that the context it sends on carries a real
+        // decision) and exported by none (see Owns).
+        return false;
     }
 
     public void Dispose()
@@ -130,7 +129,6 @@ internal sealed class HostSpanFilter : IDisposable
         lock (s_hostsLock)
         {
             s_hosts.Remove(this);
-            s_primary = s_hosts.Count > 0 ? s_hosts[0] : null;
             Volatile.Write(ref s_liveHosts, s_hosts.Count);
         }
     }

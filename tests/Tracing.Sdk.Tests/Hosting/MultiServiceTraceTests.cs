@@ -38,10 +38,9 @@ public sealed class MultiServiceTraceTests
         await front.StopAsync();
         await back.StopAsync();
 
-        // The test's own HttpClient span (the root, no parent) is exported by one host only.
-        var spans = receiver.Spans.Where(s => s.TraceId == traceId && !(s.ScopeName == "System.Net.Http" && s.ParentSpanId.Length == 0)).ToList();
+        // The test's own HttpClient span (the root, under no request) belongs to neither service.
+        var spans = receiver.Spans.Where(s => s.TraceId == traceId).ToList();
         Assert.Equal(3, spans.Count);
-        Assert.True(receiver.Spans.Count(s => s.TraceId == traceId) <= 4);
         var frontServer = Assert.Single(spans, s => s.ServiceName == "front" && s.Kind == ActivityKind.Server);
         var frontClient = Assert.Single(spans, s => s.ServiceName == "front" && s.Kind == ActivityKind.Client);
         var backServer = Assert.Single(spans, s => s.ServiceName == "back" && s.Kind == ActivityKind.Server);
@@ -74,10 +73,8 @@ public sealed class MultiServiceTraceTests
         Assert.Single(receiverB.Spans, s => s.TraceId == traceB && s.Kind == ActivityKind.Server);
         Assert.DoesNotContain(receiverB.Spans, s => s.TraceId == traceA && s.Kind == ActivityKind.Server);
 
-        // The test's own client spans belong to no request: exported by one host at most (the first
-        // started in the process, which may be another test's; HostSpanFilterTests pins that rule down).
-        Assert.True(receiverA.Spans.Concat(receiverB.Spans).Count(s => s.TraceId == traceA && s.Kind == ActivityKind.Client) <= 1);
-        Assert.True(receiverA.Spans.Concat(receiverB.Spans).Count(s => s.TraceId == traceB && s.Kind == ActivityKind.Client) <= 1);
+        // The test's own client spans belong to no request and no host's source: exported by neither.
+        Assert.DoesNotContain(receiverA.Spans.Concat(receiverB.Spans), s => s.Kind == ActivityKind.Client && (s.TraceId == traceA || s.TraceId == traceB));
         Assert.All(receiverA.Spans, s => Assert.Equal("a", s.ServiceName));
         Assert.All(receiverB.Spans, s => Assert.Equal("b", s.ServiceName));
     }
