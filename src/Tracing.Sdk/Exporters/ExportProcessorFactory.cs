@@ -27,6 +27,7 @@ internal static class ExportProcessorFactory
                     break;
                 case ExporterNames.Console:
                     var collector = WaterfallCollector.AcquireShared(options.Console);
+                    context.Metrics.ObserveQueueDrops(ExporterNames.Console, () => collector.SpansDropped);
                     processors.Add(new ConsoleWaterfallProcessor(collector, context.ServiceName, WaterfallCollector.ReleaseShared));
                     break;
                 case ExporterNames.None:

@@ -5,7 +5,8 @@ namespace Tracing.Sdk.Exporters;
 
 /// <summary>
 /// Holds ended spans per trace until no span of that trace is open in this process any more (the
-/// local root and every span below it have ended), then renders the trace as one waterfall block and hands it to a background writer (a request thread never waits on the console).
+/// local root and every span below it have ended), then hands the trace to a background writer that
+/// renders it as one waterfall block (a request thread neither renders nor waits on the console).
 /// One collector per process serves every host printing to the console, so that services running in
 /// one process show a trace as one block. Memory is bounded: at most <see cref="ConsoleExporterOptions.MaxTraces"/>
 /// traces of <see cref="ConsoleExporterOptions.MaxSpansPerTrace"/> spans, each held at most
@@ -26,11 +27,11 @@ internal sealed class WaterfallCollector : IDisposable
     private readonly ConsoleExporterOptions _options;
     private readonly TimeProvider _time;
     private readonly TextWriter _writer;
-    private readonly Channel<string> _blocks;
+    private readonly Channel<PendingBlock> _blocks;
     private readonly Task _writing;
     private readonly ITimer _sweep;
     private readonly int _maxOpen;
-    private long _blocksDropped;
+    private long _spansDropped;
     private long _pendingBlocks;
     private int _disposed;
 
@@ -40,9 +41,11 @@ internal sealed class WaterfallCollector : IDisposable
         _options = options;
         _time = time;
         _maxOpen = Math.Max(1024, options.MaxTraces * 4);
-        _blocks = Channel.CreateBounded<string>(new BoundedChannelOptions(MaxPendingBlocks)
+        _blocks = Channel.CreateBounded<PendingBlock>(new BoundedChannelOptions(MaxPendingBlocks)
         {
-            FullMode = BoundedChannelFullMode.DropWrite,
+            // Wait, not DropWrite: with Wait, TryWrite says false when full, so the drop is counted
+            // (DropWrite reports success for the item it throws away).
+            FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
         });
         _writing = Task.Run(WriteBlocksAsync);
@@ -50,8 +53,8 @@ internal sealed class WaterfallCollector : IDisposable
         _sweep = time.CreateTimer(static state => ((WaterfallCollector)state!).PrintExpired(), this, sweepEvery, sweepEvery);
     }
 
-    /// <summary>Blocks not printed because the console fell behind by more than <c>256</c> traces.</summary>
-    public long BlocksDropped => Interlocked.Read(ref _blocksDropped);
+    /// <summary>Spans not printed because the console fell behind by more than 256 traces (or could not be written).</summary>
+    public long SpansDropped => Interlocked.Read(ref _spansDropped);
 
     public static WaterfallCollector AcquireShared(ConsoleExporterOptions options)
     {
@@ -92,7 +95,7 @@ internal sealed class WaterfallCollector : IDisposable
     public void Ended(Activity activity, string service)
     {
         var span = WaterfallSpan.From(activity, service);
-        string? block = null;
+        PendingBlock? block = null;
         lock (_lock)
         {
             var stillOpen = Close(span.SpanId) ?? _openPerTrace.GetValueOrDefault(span.TraceId);
@@ -121,23 +124,23 @@ internal sealed class WaterfallCollector : IDisposable
             if (stillOpen <= 0)
             {
                 _traces.Remove(span.TraceId);
-                block = WaterfallRenderer.Render(fragment.Spans, fragment.Dropped, complete: true);
+                block = new PendingBlock(fragment.Spans, fragment.Dropped, Complete: true);
             }
         }
 
-        if (block is not null)
+        if (block is { } completed)
         {
-            Enqueue(block);
+            Enqueue(completed);
         }
     }
 
     /// <summary>Prints every held fragment and waits (up to <paramref name="timeout"/>) until the console has it.</summary>
     public bool Flush(TimeSpan timeout)
     {
-        List<string> blocks;
+        List<PendingBlock> blocks;
         lock (_lock)
         {
-            blocks = _traces.Values.Select(static f => WaterfallRenderer.Render(f.Spans, f.Dropped, complete: false)).ToList();
+            blocks = _traces.Values.Select(static f => new PendingBlock(f.Spans, f.Dropped, Complete: false)).ToList();
             _traces.Clear();
         }
 
@@ -176,13 +179,13 @@ internal sealed class WaterfallCollector : IDisposable
         _writing.Wait(TimeSpan.FromSeconds(2));
     }
 
-    private void Enqueue(string block)
+    private void Enqueue(PendingBlock block)
     {
         Interlocked.Increment(ref _pendingBlocks);
         if (!_blocks.Writer.TryWrite(block))
         {
             Interlocked.Decrement(ref _pendingBlocks);
-            Interlocked.Increment(ref _blocksDropped);
+            Interlocked.Add(ref _spansDropped, block.SpanCount);
         }
     }
 
@@ -211,20 +214,20 @@ internal sealed class WaterfallCollector : IDisposable
     {
         var oldest = _traces.MinBy(static pair => pair.Value.CreatedTimestamp);
         _traces.Remove(oldest.Key);
-        Enqueue(WaterfallRenderer.Render(oldest.Value.Spans, oldest.Value.Dropped, complete: false));
+        Enqueue(new PendingBlock(oldest.Value.Spans, oldest.Value.Dropped, Complete: false));
     }
 
     private void PrintExpired()
     {
         var now = _time.GetTimestamp();
         var maxAge = (long)(_options.MaxTraceAgeSeconds * _time.TimestampFrequency);
-        List<string>? blocks = null;
+        List<PendingBlock>? blocks = null;
         lock (_lock)
         {
             foreach (var (traceId, fragment) in _traces.Where(pair => now - pair.Value.CreatedTimestamp >= maxAge).ToList())
             {
                 _traces.Remove(traceId);
-                (blocks ??= []).Add(WaterfallRenderer.Render(fragment.Spans, fragment.Dropped, complete: false));
+                (blocks ??= []).Add(new PendingBlock(fragment.Spans, fragment.Dropped, Complete: false));
             }
 
             // A span that never ends must not pin memory: forget open spans older than the age limit.
@@ -246,23 +249,25 @@ internal sealed class WaterfallCollector : IDisposable
         {
             try
             {
-                _writer.Write(block);
+                _writer.Write(WaterfallRenderer.Render(block.Spans, block.NotHeld, block.Complete));
                 _writer.Flush();
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
             {
-                // A closed console must not take the process down; the block is lost.
-                Interlocked.Increment(ref _blocksDropped);
-            }
-            catch (ObjectDisposedException)
-            {
-                Interlocked.Increment(ref _blocksDropped);
+                // A closed console must not take the process down; the block is lost, and counted.
+                Interlocked.Add(ref _spansDropped, block.SpanCount);
             }
             finally
             {
                 Interlocked.Decrement(ref _pendingBlocks);
             }
         }
+    }
+
+    /// <summary>A trace handed to the writer: the spans held, how many more were not held, and whether its root had ended.</summary>
+    private readonly record struct PendingBlock(List<WaterfallSpan> Spans, int NotHeld, bool Complete)
+    {
+        public int SpanCount => Spans.Count + NotHeld;
     }
 
     private sealed class Fragment(long createdTimestamp)

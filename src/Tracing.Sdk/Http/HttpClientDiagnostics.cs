@@ -33,9 +33,6 @@ internal sealed class HttpClientDiagnostics : IObserver<DiagnosticListener>, IOb
     {
     }
 
-    /// <summary>Whether the subscription is live (some host holds a lease).</summary>
-    public static bool IsActive => Volatile.Read(ref s_leases) > 0;
-
     /// <summary>Starts listening if nobody was; the returned lease stops it when the last one is disposed.</summary>
     public static IDisposable Acquire()
     {

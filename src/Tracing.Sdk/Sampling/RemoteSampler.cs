@@ -66,9 +66,6 @@ internal sealed class RemoteSampler : Sampler, ILateBindingSampler, IOperationSa
     /// <summary>Polls finished so far.</summary>
     public int PollsCompleted => _poller.PollsCompleted;
 
-    /// <summary>The URL polled (endpoint with <c>service=</c>).</summary>
-    public Uri PollUri => _poller.Uri;
-
     public void Start() => _poller.Start();
 
     public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OpenTelemetry;
+using Tracing.Sdk.Tests.Support;
 
 namespace Tracing.Sdk.Tests.AspNetCore;
 
@@ -9,13 +10,11 @@ namespace Tracing.Sdk.Tests.AspNetCore;
 /// </summary>
 public sealed class SpanCollector : BaseProcessor<Activity>
 {
-    private readonly object _lock = new();
-    private readonly List<Activity> _spans = [];
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly WaitableList<Activity> _spans = new();
 
     public ActivitySource? HostingSource { get; set; }
 
-    public IReadOnlyList<Activity> Spans { get { lock (_lock) { return _spans.ToList(); } } }
+    public IReadOnlyList<Activity> Spans => _spans.Snapshot;
 
     public override void OnEnd(Activity data)
     {
@@ -24,42 +23,12 @@ public sealed class SpanCollector : BaseProcessor<Activity>
             return;
         }
 
-        TaskCompletionSource changed;
-        lock (_lock)
-        {
-            _spans.Add(data);
-            changed = _changed;
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        changed.TrySetResult();
+        _spans.Add(data);
     }
 
     /// <summary>Waits (bounded) until <paramref name="done"/> holds for the spans so far; returns them either way.</summary>
-    public async Task<IReadOnlyList<Activity>> WaitForAsync(Func<IReadOnlyList<Activity>, bool> done, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            Task changed;
-            lock (_lock)
-            {
-                var snapshot = _spans.ToList();
-                if (done(snapshot))
-                {
-                    return snapshot;
-                }
-
-                changed = _changed.Task;
-            }
-
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero || await Task.WhenAny(changed, Task.Delay(left)) != changed)
-            {
-                return Spans;
-            }
-        }
-    }
+    public async Task<IReadOnlyList<Activity>> WaitForAsync(Func<IReadOnlyList<Activity>, bool> done, TimeSpan? timeout = null) =>
+        (await _spans.WaitUntilAsync(done, timeout ?? TimeSpan.FromSeconds(10))).Items;
 
     /// <summary>Waits for <paramref name="count"/> server spans of this host.</summary>
     public Task<IReadOnlyList<Activity>> WaitForServerSpansAsync(int count) =>

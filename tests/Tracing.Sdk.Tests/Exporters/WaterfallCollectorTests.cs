@@ -150,6 +150,27 @@ public sealed class WaterfallCollectorTests : IDisposable
         root.Dispose();
     }
 
+    [Fact]
+    public async Task TracesTheConsoleCannotTakeIn_AreDroppedAndCountedBySpan()
+    {
+        // A console that blocks: the writer holds one trace, the queue 256 more; the rest are counted.
+        var writer = new BlockingWriter();
+        var collector = new WaterfallCollector(writer, new ConsoleExporterOptions(), _time);
+        End(collector, Start(collector, "first"), "svc");
+        await writer.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        for (var i = 0; i < 299; i++)
+        {
+            Activity.Current = null;
+            End(collector, Start(collector, $"trace {i}"), "svc");
+        }
+
+        Assert.Equal(299 - 256, collector.SpansDropped);
+        writer.Release.Set();
+        Assert.True(collector.WaitForOutput(TimeSpan.FromSeconds(10)));
+        collector.Dispose();
+    }
+
     private WaterfallCollector Create(ConsoleExporterOptions? options = null) =>
         new(TextWriter.Synchronized(_output), options ?? new ConsoleExporterOptions(), _time);
 
@@ -185,4 +206,19 @@ public sealed class WaterfallCollectorTests : IDisposable
 
     private static string[] Blocks(string text) =>
         text.Split("trace ", StringSplitOptions.RemoveEmptyEntries);
+
+    private sealed class BlockingWriter : TextWriter
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ManualResetEventSlim Release { get; } = new();
+
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public override void Write(string? value)
+        {
+            Entered.TrySetResult();
+            Release.Wait(TimeSpan.FromSeconds(30));
+        }
+    }
 }

@@ -15,9 +15,8 @@ public sealed class NodePeer : IAsyncDisposable
     private static bool s_installed;
 
     private readonly Process _process;
-    private readonly List<string> _lines = [];
+    private readonly WaitableList<string> _lines = new();
     private readonly StringBuilder _stderr = new();
-    private TaskCompletionSource _lineAdded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private NodePeer(Process process) => _process = process;
 
@@ -26,7 +25,7 @@ public sealed class NodePeer : IAsyncDisposable
 
     public static string PeersDirectory { get; } = FindPeersDirectory();
 
-    public IReadOnlyList<string> Lines { get { lock (_lines) { return _lines.ToList(); } } }
+    public IReadOnlyList<string> Lines => _lines.Snapshot;
 
     /// <summary>Starts <paramref name="script"/> (relative to tests/peers) with <paramref name="arguments"/>.</summary>
     public static async Task<NodePeer> StartAsync(string script, params string[] arguments)
@@ -64,7 +63,7 @@ public sealed class NodePeer : IAsyncDisposable
                 return;
             }
 
-            peer.AddLine(e.Data);
+            peer._lines.Add(e.Data);
         };
         process.ErrorDataReceived += (_, e) =>
         {
@@ -93,27 +92,10 @@ public sealed class NodePeer : IAsyncDisposable
     /// <summary>Waits (bounded) until a printed line satisfies <paramref name="match"/>.</summary>
     public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            Task changed;
-            lock (_lines)
-            {
-                var found = _lines.FirstOrDefault(match);
-                if (found is not null)
-                {
-                    return found;
-                }
-
-                changed = _lineAdded.Task;
-            }
-
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero || await Task.WhenAny(changed, Task.Delay(left)) != changed)
-            {
-                throw new TimeoutException($"no matching line; got: {string.Join(" | ", Lines)}; stderr: {_stderr}");
-            }
-        }
+        var (lines, found) = await _lines.WaitUntilAsync(lines => lines.Any(match), timeout ?? TimeSpan.FromSeconds(20));
+        return found
+            ? lines.First(match)
+            : throw new TimeoutException($"no matching line; got: {string.Join(" | ", lines)}; stderr: {StandardError}");
     }
 
     /// <summary>Sends one line to the script's standard input.</summary>
@@ -141,19 +123,6 @@ public sealed class NodePeer : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private void AddLine(string line)
-    {
-        TaskCompletionSource added;
-        lock (_lines)
-        {
-            _lines.Add(line);
-            added = _lineAdded;
-            _lineAdded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        added.TrySetResult();
     }
 
     private static async Task EnsureInstalledAsync()

@@ -19,10 +19,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private const string GrpcPath = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
     private readonly WebApplication _app;
-    private readonly object _lock = new();
-    private readonly List<ReceivedSpan> _spans = [];
-    private readonly List<IHeaderDictionary> _requestHeaders = [];
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly WaitableList<ReceivedSpan> _spans = new();
+    private readonly WaitableList<IHeaderDictionary> _requestHeaders = new();
 
     private OtlpReceiver(WebApplication app) => _app = app;
 
@@ -31,17 +29,11 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>The HTTP/protobuf base URL; the exporter appends <c>/v1/traces</c>.</summary>
     public string HttpEndpoint { get; private set; } = string.Empty;
 
-    public int ExportRequests { get { lock (_lock) { return _requestHeaders.Count; } } }
+    public int ExportRequests => _requestHeaders.Snapshot.Count;
 
-    public IReadOnlyList<ReceivedSpan> Spans
-    {
-        get { lock (_lock) { return _spans.ToList(); } }
-    }
+    public IReadOnlyList<ReceivedSpan> Spans => _spans.Snapshot;
 
-    public IReadOnlyList<IHeaderDictionary> RequestHeaders
-    {
-        get { lock (_lock) { return _requestHeaders.ToList(); } }
-    }
+    public IReadOnlyList<IHeaderDictionary> RequestHeaders => _requestHeaders.Snapshot;
 
     public static async Task<OtlpReceiver> StartAsync()
     {
@@ -67,30 +59,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="done"/> holds for the spans received so far, or the timeout passes.</summary>
-    public async Task<IReadOnlyList<ReceivedSpan>> WaitForSpansAsync(Func<IReadOnlyList<ReceivedSpan>, bool> done, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        while (true)
-        {
-            Task changed;
-            lock (_lock)
-            {
-                var snapshot = _spans.ToList();
-                if (done(snapshot))
-                {
-                    return snapshot;
-                }
-
-                changed = _changed.Task;
-            }
-
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero || await Task.WhenAny(changed, Task.Delay(left)) != changed)
-            {
-                return Spans;
-            }
-        }
-    }
+    public async Task<IReadOnlyList<ReceivedSpan>> WaitForSpansAsync(Func<IReadOnlyList<ReceivedSpan>, bool> done, TimeSpan? timeout = null) =>
+        (await _spans.WaitUntilAsync(done, timeout ?? TimeSpan.FromSeconds(20))).Items;
 
     public Task<IReadOnlyList<ReceivedSpan>> WaitForTraceAsync(string traceId, int count, TimeSpan? timeout = null) =>
         WaitForSpansAsync(spans => spans.Count(s => s.TraceId == traceId) >= count, timeout);
@@ -143,16 +113,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     private void Record(ExportTraceServiceRequest request, string protocol, IHeaderDictionary headers)
     {
-        var decoded = OtlpDecoder.Decode(request, protocol);
-        TaskCompletionSource changed;
-        lock (_lock)
-        {
-            _spans.AddRange(decoded);
-            _requestHeaders.Add(new HeaderDictionary(headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase)));
-            changed = _changed;
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        changed.TrySetResult();
+        _requestHeaders.Add(new HeaderDictionary(headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase)));
+        _spans.AddRange(OtlpDecoder.Decode(request, protocol));
     }
 }
