@@ -6,7 +6,11 @@ using Tracing.Sdk;
 using Tracing.Sdk.AspNetCore;
 using Tracing.Sdk.Diagnostics;
 using Tracing.Sdk.Hosting;
+using Tracing.Sdk.Exporters;
+using Tracing.Sdk.Http;
+using Tracing.Sdk.Logging;
 using Tracing.Sdk.Propagation;
+using Tracing.Sdk.Sampling;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -40,17 +44,20 @@ public static class TracingServiceCollectionExtensions
 
         services.AddMetrics();
         services.TryAddSingleton<TracingMetrics>();
-        services.TryAddSingleton<TracingRuntime>();
-        services.AddHostedService<TracingHostedService>();
+
+        // The app's one TracerProvider, OpenTelemetry's hosting model; then each area adds its part.
+        TracingHostingRegistration.Add(services);
+        SamplingRegistration.Add(services);
         services.AddTracingPropagation();
+        HttpClientTracingRegistration.Add(services);
+        ExportersRegistration.Add(services);
 
         // ASP.NET Core server spans: startup filter, trust-aware wrapper of the registered propagator
         // (keep this after anything that registers a DistributedContextPropagator).
         AspNetCoreTracingRegistration.AddAspNetCoreTracing(services);
 
         // Log correlation: every ILogger scope carries the current span's ids (no call needed).
-        services.Configure<LoggerFactoryOptions>(static o =>
-            o.ActivityTrackingOptions |= ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId | ActivityTrackingOptions.ParentId);
+        services.AddSingleton<IConfigureOptions<LoggerFactoryOptions>, LogCorrelationConfigureOptions>();
 
         return services;
     }

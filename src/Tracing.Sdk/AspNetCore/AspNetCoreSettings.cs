@@ -43,6 +43,9 @@ internal sealed class AspNetCoreSettings
 
     public IncomingContextMode IncomingContext { get; }
 
+    /// <summary>Whether the trust policy changes anything: a mode other than <c>continue</c>.</summary>
+    public bool PolicyApplies => Enabled && IncomingContext != IncomingContextMode.Continue;
+
     public IPNetwork[] TrustedNetworks { get; }
 
     public bool RecordExceptions { get; }

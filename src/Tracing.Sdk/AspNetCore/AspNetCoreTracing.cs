@@ -17,7 +17,7 @@ namespace Tracing.Sdk.AspNetCore;
 internal sealed class AspNetCoreTracing : IDisposable
 {
     private readonly IOptions<TracingOptions> _options;
-    private readonly TracingRuntime _runtime;
+    private readonly ConfiguredSampler _sampler;
     private readonly IServiceProvider _services;
     private readonly object _gate = new();
     private AspNetCoreSettings? _settings;
@@ -29,10 +29,10 @@ internal sealed class AspNetCoreTracing : IDisposable
     private IHttpContextAccessor? _accessor;
     private bool _accessorResolved;
 
-    public AspNetCoreTracing(IOptions<TracingOptions> options, TracingRuntime runtime, IServiceProvider services)
+    public AspNetCoreTracing(IOptions<TracingOptions> options, ConfiguredSampler sampler, IServiceProvider services)
     {
         _options = options;
-        _runtime = runtime;
+        _sampler = sampler;
         _services = services;
     }
 
@@ -52,7 +52,7 @@ internal sealed class AspNetCoreTracing : IDisposable
     {
         get
         {
-            var sampler = _runtime.LateBindingSampler;
+            var sampler = _sampler.LateBinding;
             if (sampler is not null)
             {
                 return sampler;
@@ -117,8 +117,7 @@ internal sealed class AspNetCoreTracing : IDisposable
         {
             if (_diagnostics is null && _services.GetService<DiagnosticListener>() is { } listener)
             {
-                var hostingSource = _services.GetServices<ActivitySource>()
-                    .FirstOrDefault(static s => s.Name == HostSpanFilter.HostingSourceName);
+                var hostingSource = TracingHostingRegistration.HostingSourceOf(_services);
                 _diagnostics = HostingDiagnosticsObserver.Subscribe(listener, hostingSource);
             }
         }

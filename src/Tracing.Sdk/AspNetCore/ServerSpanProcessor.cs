@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using Tracing.Sdk.Diagnostics;
-using Tracing.Sdk.Hosting;
 
 namespace Tracing.Sdk.AspNetCore;
 
@@ -11,24 +9,35 @@ namespace Tracing.Sdk.AspNetCore;
 /// ahead of the exporters: children of an excluded request are dropped even when the sampler is not
 /// parent-based, and a child started before routing has named the request (a middleware ahead of
 /// <c>UseRouting</c> calling out) first makes the late-binding sampler decide the request under its
-/// method-only name, and is dropped with it if it is not sampled.
+/// method-only name, and is dropped with it if it is not sampled. When the span ends, the SDK's
+/// description wins over another instrumentation's (<see cref="ServerSpanFinalWord"/>).
 /// </summary>
 internal sealed class ServerSpanProcessor : BaseProcessor<Activity>
 {
     private readonly System.Diagnostics.ActivitySource _hostingSource;
     private readonly AspNetCoreTracing _tracing;
 
-    private ServerSpanProcessor(System.Diagnostics.ActivitySource hostingSource, AspNetCoreTracing tracing)
+    public ServerSpanProcessor(System.Diagnostics.ActivitySource hostingSource, AspNetCoreTracing tracing)
     {
         _hostingSource = hostingSource;
         _tracing = tracing;
     }
 
-    /// <summary>The processor for a web host's pipeline, or <see langword="null"/> for a host without ASP.NET Core.</summary>
-    public static ServerSpanProcessor? Create(TracingPipelineContext context) =>
-        context.HostingSource is { } hosting && context.Services.GetService<AspNetCoreTracing>() is { } tracing
-            ? new ServerSpanProcessor(hosting, tracing)
-            : null;
+    public override void OnEnd(Activity data)
+    {
+        // Runs after hosting's stop event: another instrumentation's last word on the span is overwritten.
+        if (ReferenceEquals(data.Source, _hostingSource) && data.GetCustomProperty(ServerSpanFinalWord.Property) is ServerSpanFinalWord finalWord)
+        {
+            try
+            {
+                finalWord.Restore(data);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                TracingEventSource.Log.ComponentFailed(nameof(ServerSpanProcessor), ex.Message);
+            }
+        }
+    }
 
     public override void OnStart(Activity data)
     {

@@ -41,6 +41,7 @@ internal sealed class ServerSpanState : IEndpointFeature
     private bool _bound;
     private bool _decided;
     private Exception? _handled;
+    private ServerSpanFinalWord? _finalWord;
 
     private ServerSpanState(AspNetCoreTracing tracing, HttpContext context, Activity activity)
     {
@@ -74,6 +75,11 @@ internal sealed class ServerSpanState : IEndpointFeature
     public static ServerSpanState Start(AspNetCoreTracing tracing, HttpContext context, Activity activity, IEndpointFeature? previous)
     {
         var state = new ServerSpanState(tracing, context, activity);
+        if (ServerSpanFinalWord.IsDescribedByOthers(activity))
+        {
+            state._finalWord = ServerSpanFinalWord.Claim(activity);
+        }
+
         state.TagRequest();
         context.Features.Set<IEndpointFeature>(state);
 
@@ -113,6 +119,7 @@ internal sealed class ServerSpanState : IEndpointFeature
             if (_activity.IsAllDataRequested && _activity.Recorded)
             {
                 TagResponse(escaped);
+                _finalWord?.Record(_activity);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

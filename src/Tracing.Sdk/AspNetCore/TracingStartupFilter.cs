@@ -17,6 +17,13 @@ internal sealed class TracingStartupFilter : IStartupFilter
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
+        // Disabled tracing adds nothing to the pipeline (options are final by the time it is built).
+        if (app.ApplicationServices.GetService<AspNetCoreTracing>() is not { Settings.Enabled: true })
+        {
+            next(app);
+            return;
+        }
+
         // Middleware factories run when the pipeline is built, after the app's own configuration ran
         // (WebApplication has copied its properties onto this builder by then), so this sees UseTracing.
         app.Use(nextMiddleware => app.Properties.ContainsKey(PlacedByAppProperty)

@@ -22,7 +22,7 @@ namespace Tracing.Sdk.AspNetCore;
 /// </summary>
 internal sealed class TrustedContextPropagator(
     DistributedContextPropagator inner,
-    AspNetCoreTracing tracing) : DistributedContextPropagator
+    AspNetCoreTracing tracing) : DistributedContextPropagator, IDecoratingPropagator
 {
     // Hosting calls ExtractTraceIdAndState, then ExtractBaggage, for the same carrier on the same
     // thread: the trust decision of the first call is reused by the second.

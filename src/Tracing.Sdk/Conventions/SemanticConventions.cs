@@ -34,6 +34,8 @@ internal static class SemanticConventions
     public const string UserAgentOriginal = "user_agent.original";
     public const string NetworkProtocolVersion = "network.protocol.version";
     public const string ErrorType = "error.type";
+    public const string NetworkPeerAddress = "network.peer.address";
+    public const string NetworkPeerPort = "network.peer.port";
 
     // RPC spans, gRPC: https://opentelemetry.io/docs/specs/semconv/rpc/grpc/
     public const string RpcSystem = "rpc.system";
@@ -41,4 +43,5 @@ internal static class SemanticConventions
     public const string RpcService = "rpc.service";
     public const string RpcMethod = "rpc.method";
     public const string RpcGrpcStatusCode = "rpc.grpc.status_code";
+    public const string RpcResponseStatusCode = "rpc.response.status_code";
 }

@@ -5,8 +5,8 @@ namespace Tracing.Sdk.Diagnostics;
 /// <summary>What operators should see, as source-generated log methods.</summary>
 internal static partial class TracingLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Tracing started for service {ServiceName}: sampler {Sampler}, propagators {Propagators}, exporters {Exporters}.")]
-    public static partial void Started(ILogger logger, string serviceName, string sampler, string propagators, string exporters);
+    [LoggerMessage(1, LogLevel.Information, "Tracing started for service {ServiceName}: {Pipeline}.")]
+    public static partial void Started(ILogger logger, string serviceName, string pipeline);
 
     [LoggerMessage(2, LogLevel.Information, "Tracing is disabled (Tracing:Enabled=false or OTEL_SDK_DISABLED=true).")]
     public static partial void Disabled(ILogger logger);

@@ -1,22 +1,28 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
 
 namespace Tracing.Sdk.Hosting;
 
 /// <summary>
-/// Ties <see cref="TracingRuntime"/> to the host's lifecycle. The provider is built in
-/// <see cref="StartingAsync"/>, before any hosted service (the web server among them) starts, so the
-/// first request is traced; it is flushed in <see cref="StoppedAsync"/>, after the server has drained
-/// its requests, within what is left of the host's shutdown timeout.
+/// Ties the app's <see cref="TracerProvider"/> to the host's lifecycle. It is resolved (built) in
+/// <see cref="StartingAsync"/>, before any hosted service — the web server among them — starts, so the
+/// first request is traced; registered first, it stops last: <see cref="StoppedAsync"/> runs after the
+/// server has drained its requests and flushes every ended span within what is left of the host's
+/// shutdown timeout.
 /// </summary>
-internal sealed class TracingHostedService(TracingRuntime runtime, IOptions<HostOptions>? hostOptions = null) : IHostedLifecycleService
+internal sealed class TracingHostedService(
+    IServiceProvider services,
+    TracingProviderState state,
+    IOptions<HostOptions>? hostOptions = null) : IHostedLifecycleService
 {
     private readonly Stopwatch _sinceStopping = new();
 
     public Task StartingAsync(CancellationToken cancellationToken)
     {
-        runtime.Start();
+        // Resolving builds it (or the disabled stand-in) with every part the app and the SDK configured.
+        _ = (TracerProvider?)services.GetService(typeof(TracerProvider));
         return Task.CompletedTask;
     }
 
@@ -36,7 +42,7 @@ internal sealed class TracingHostedService(TracingRuntime runtime, IOptions<Host
     {
         var shutdownTimeout = hostOptions?.Value.ShutdownTimeout ?? TimeSpan.FromSeconds(30);
         var left = shutdownTimeout - _sinceStopping.Elapsed;
-        runtime.Stop(left > TimeSpan.FromMilliseconds(100) ? left : TimeSpan.FromMilliseconds(100));
+        state.Stop(left > TimeSpan.FromMilliseconds(100) ? left : TimeSpan.FromMilliseconds(100));
         return Task.CompletedTask;
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Context.Propagation;
 using Tracing.Sdk.Diagnostics;
 using Tracing.Sdk.Hosting;
@@ -22,10 +21,11 @@ internal sealed class TracingPropagators
     private static TextMapPropagator? s_originalTextMap;
     private static volatile TracingPropagators? s_current;
 
-    public TracingPropagators(IEnumerable<string> names, PropagationDiagnostics diagnostics)
+    public TracingPropagators(IEnumerable<string> names, PropagationDiagnostics diagnostics, IIncomingRequestContext? incoming = null)
     {
         Propagator = PropagatorFactory.Create(names, diagnostics);
         DistributedPropagator = new TracingDistributedContextPropagator(Propagator);
+        DefaultTextMapPropagator = incoming is null ? Propagator : new RequestAwareTextMapPropagator(Propagator, incoming);
     }
 
     /// <summary><c>tracecontext, baggage</c>: what <see cref="Current"/> is while no host with tracing runs.</summary>
@@ -40,23 +40,21 @@ internal sealed class TracingPropagators
 
     public DistributedContextPropagator DistributedPropagator { get; }
 
+    /// <summary>What is installed as OpenTelemetry's default propagator: the set, aware of requests already extracted.</summary>
+    public TextMapPropagator DefaultTextMapPropagator { get; }
+
     /// <summary>Built from the validated options (tracing disabled: the default set, since the names were not validated).</summary>
-    public static TracingPropagators Create(TracingOptions options, TracingMetrics? metrics) =>
-        new(options.Enabled ? options.Propagators ?? TracingDefaults.Propagators : TracingDefaults.Propagators, new PropagationDiagnostics(metrics));
+    public static TracingPropagators Create(TracingOptions options, TracingMetrics? metrics, IIncomingRequestContext? incoming = null) =>
+        new(options.Enabled ? options.Propagators ?? TracingDefaults.Propagators : TracingDefaults.Propagators, new PropagationDiagnostics(metrics), incoming);
 
     /// <summary>
     /// Makes the host's set the process-wide one, for what DI does not reach (<c>new HttpClient()</c>,
     /// libraries using OpenTelemetry's default propagator, <see cref="TracingPropagation"/>). Disposing
     /// the result hands the process back to the newest host still running, or to what was there before.
     /// </summary>
-    public static IDisposable Install(IServiceProvider services)
+    public static IDisposable Install(TracingPropagators propagators)
     {
-        var propagators = services.GetService<TracingPropagators>();
-        if (propagators is null)
-        {
-            return NoInstall.Instance;
-        }
-
+        ArgumentNullException.ThrowIfNull(propagators);
         lock (s_installLock)
         {
             if (s_installed.Count == 0)
@@ -76,7 +74,7 @@ internal sealed class TracingPropagators
     {
         s_current = propagators;
         DistributedContextPropagator.Current = propagators?.DistributedPropagator ?? s_originalDistributed ?? DistributedContextPropagator.CreateDefaultPropagator();
-        OpenTelemetry.Sdk.SetDefaultTextMapPropagator(propagators?.Propagator ?? s_originalTextMap ?? new NoopTextMapPropagator());
+        OpenTelemetry.Sdk.SetDefaultTextMapPropagator(propagators?.DefaultTextMapPropagator ?? s_originalTextMap ?? new NoopTextMapPropagator());
     }
 
     private sealed class Installation(TracingPropagators propagators) : IDisposable
@@ -99,15 +97,6 @@ internal sealed class TracingPropagators
                     Apply(s_installed.Count > 0 ? s_installed[^1] : null);
                 }
             }
-        }
-    }
-
-    private sealed class NoInstall : IDisposable
-    {
-        public static readonly NoInstall Instance = new();
-
-        public void Dispose()
-        {
         }
     }
 

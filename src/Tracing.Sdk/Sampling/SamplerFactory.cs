@@ -1,29 +1,23 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpenTelemetry.Trace;
+using Tracing.Sdk.Diagnostics;
 using Tracing.Sdk.Hosting;
 
 namespace Tracing.Sdk.Sampling;
 
 /// <summary>
 /// Builds the configured <see cref="Sampler"/>: the policy inside <see cref="TracingSampler"/> (debug,
-/// then parent-based unless told otherwise). A remote policy starts polling here and is registered in
-/// <see cref="TracingPipelineContext.Disposables"/>, so it stops with the provider; a policy that keys
-/// on operation names is published as <see cref="TracingPipelineContext.LateBindingSampler"/>.
+/// then parent-based unless told otherwise). A remote policy starts polling when it is built and is
+/// returned as the disposable that stops it.
 /// </summary>
 internal static class SamplerFactory
 {
-    public static Sampler Create(TracingPipelineContext context)
+    public static TracingSampler Create(
+        TracingOptions options, TimeProvider timeProvider, ILoggerFactory? loggerFactory, TracingMetrics metrics, out IDisposable? resource)
     {
-        var options = context.Options.Sampler;
-        var policy = CreatePolicy(context);
-        if (policy is ILateBindingSampler lateBinding)
-        {
-            context.LateBindingSampler = lateBinding;
-        }
-
-        return new TracingSampler(policy, options.ParentBased);
+        var policy = CreatePolicy(options, timeProvider, loggerFactory, metrics, out resource);
+        return new TracingSampler(policy, options.Sampler.ParentBased);
     }
 
     /// <summary>A short description for the start-up log line, e.g. <c>parentbased(ratelimiting 100)</c>.</summary>
@@ -40,9 +34,11 @@ internal static class SamplerFactory
         return options.ParentBased ? $"parentbased({policy})" : policy;
     }
 
-    private static Sampler CreatePolicy(TracingPipelineContext context)
+    private static Sampler CreatePolicy(
+        TracingOptions tracing, TimeProvider timeProvider, ILoggerFactory? loggerFactory, TracingMetrics metrics, out IDisposable? resource)
     {
-        var options = context.Options.Sampler;
+        resource = null;
+        var options = tracing.Sampler;
         var bits = SamplerTypes.ParseIdBits(options.IdBits);
         switch (SamplerTypes.Normalize(options.Type))
         {
@@ -51,20 +47,20 @@ internal static class SamplerFactory
             case SamplerTypes.Probabilistic:
                 return new ProbabilisticSampler(options.Param, bits);
             case SamplerTypes.RateLimiting:
-                return new RateLimitingSampler(options.Param, context.TimeProvider);
+                return new RateLimitingSampler(options.Param, timeProvider);
             case SamplerTypes.PerOperation:
                 return new PerOperationSampler(
-                    PerOperationStrategy.FromOptions(options.PerOperation), options.PerOperation.MaxOperations, bits, context.TimeProvider);
+                    PerOperationStrategy.FromOptions(options.PerOperation), options.PerOperation.MaxOperations, bits, timeProvider);
             case SamplerTypes.Remote:
-                var logger = context.Services.GetService<ILoggerFactory>()?.CreateLogger(typeof(RemoteSampler).FullName!) ?? NullLogger.Instance;
+                var logger = loggerFactory?.CreateLogger(typeof(RemoteSampler).FullName!) ?? NullLogger.Instance;
                 var remote = new RemoteSampler(
-                    options.Remote, options.PerOperation.MaxOperations, bits, context.ServiceName, context.TimeProvider, logger, context.Metrics.Meter);
-                context.Disposables.Add(remote);
+                    options.Remote, options.PerOperation.MaxOperations, bits, tracing.ServiceName!, timeProvider, logger, metrics.Meter);
+                resource = remote;
                 remote.Start();
                 return remote;
             default:
                 // Validation rejects unknown types before the pipeline is built.
-                throw new ArgumentException($"Sampler type '{options.Type}' is not supported.", nameof(context));
+                throw new ArgumentException($"Sampler type '{options.Type}' is not supported.", nameof(tracing));
         }
     }
 }

@@ -44,7 +44,7 @@ public sealed class PerRouteSamplingEndToEndTests
                 app.MapGet("/dropped/{id}", Call);
             },
             builder => builder.Services.AddHttpClient("downstream", c => c.BaseAddress = new Uri(downstream.BaseAddress())));
-        var remote = Assert.IsType<RemoteSampler>(app.Services.GetRequiredService<TracingRuntime>().LateBindingSampler);
+        var remote = Assert.IsType<RemoteSampler>(app.Services.GetRequiredService<ConfiguredSampler>().LateBinding);
         await WaitUntilAsync(() => remote.Strategy is not null);
 
         using var client = new HttpClient { BaseAddress = new Uri(app.BaseAddress()) };

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
 using Tracing.Sdk.Hosting;
 using Tracing.Sdk.Tests.Support;
 using Tracing.Sdk.Tests.Support.Otlp;
@@ -48,16 +49,21 @@ public sealed class LifecycleTests
     }
 
     [Fact]
-    public async Task ProviderExistsOnlyBetweenStartAndStop()
+    public async Task ProviderListensOnlyBetweenStartAndStop()
     {
-        using var host = BuildWorker(new Dictionary<string, string?> { ["Tracing:Exporters:0"] = "none" });
-        var runtime = host.Services.GetRequiredService<TracingRuntime>();
+        var sourceName = $"Window.{Guid.NewGuid():N}";
+        using var host = BuildWorker(new Dictionary<string, string?> { ["Tracing:Sources:0"] = sourceName, ["Tracing:Exporters:0"] = "none" });
+        using var source = new ActivitySource(sourceName);
+        var state = host.Services.GetRequiredService<TracingProviderState>();
 
-        Assert.Null(runtime.Provider);
+        Assert.Null(state.Provider);
+        Assert.False(source.HasListeners());
         await host.StartAsync();
-        Assert.NotNull(runtime.Provider);
+        Assert.Same(host.Services.GetRequiredService<TracerProvider>(), state.Provider);
+        Assert.True(source.HasListeners());
         await host.StopAsync();
-        Assert.Null(runtime.Provider);
+        Assert.Null(state.Provider);
+        Assert.False(source.HasListeners());
     }
 
     [Fact]
@@ -72,7 +78,8 @@ public sealed class LifecycleTests
         using var source = new ActivitySource(sourceName);
 
         Assert.False(source.HasListeners());
-        Assert.Null(host.Services.GetRequiredService<TracingRuntime>().Provider);
+        Assert.IsType<DisabledTracerProvider>(host.Services.GetRequiredService<TracerProvider>());
+        Assert.Null(host.Services.GetRequiredService<TracingProviderState>().Provider);
         Assert.Null(source.StartActivity("nothing"));
         await host.StopAsync();
     }

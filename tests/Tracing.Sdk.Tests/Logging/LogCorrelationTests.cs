@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
 using Tracing.Sdk.Hosting;
 using Tracing.Sdk.Tests.Support;
 
@@ -29,8 +30,8 @@ public sealed class LogCorrelationTests
         });
         services.UseOtelEnvironment();
         await using var provider = services.BuildServiceProvider();
-        var runtime = provider.GetRequiredService<TracingRuntime>();
-        runtime.Start();
+        // Resolving the provider starts tracing, as the host's lifecycle service does at start.
+        var tracerProvider = provider.GetRequiredService<TracerProvider>();
 
         var logger = provider.GetRequiredService<ILogger<LogCorrelationTests>>();
         using var source = new ActivitySource(sourceName);
@@ -41,7 +42,7 @@ public sealed class LogCorrelationTests
         }
 
         logger.LogInformation("outside");
-        runtime.Stop(TimeSpan.FromSeconds(5));
+        provider.GetRequiredService<TracingProviderState>().Stop(TimeSpan.FromSeconds(5));
 
         var inside = capture.Entries.Single(e => e.Message == "inside").Scope;
         var outside = capture.Entries.Single(e => e.Message == "outside").Scope;

@@ -56,7 +56,7 @@ public sealed class TracingPropagatorsTests
         await host.StartAsync();
         var set = (TracingPropagators)host.Services.GetService(typeof(TracingPropagators))!;
         Assert.Same(set.DistributedPropagator, DistributedContextPropagator.Current);
-        Assert.Same(set.Propagator, Propagators.DefaultTextMapPropagator);
+        Assert.Same(set.DefaultTextMapPropagator, Propagators.DefaultTextMapPropagator);
         Assert.Same(set, TracingPropagators.Current);
 
         await host.StopAsync();

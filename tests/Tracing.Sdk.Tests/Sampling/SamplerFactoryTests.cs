@@ -89,7 +89,7 @@ public sealed class SamplerFactoryTests
             ["Tracing:Sampler:PerOperation:MaxOperations"] = "2",
         }, time: new FakeTimeProvider());
 
-        Assert.IsType<PerOperationSampler>(service.Runtime.LateBindingSampler);
+        Assert.IsType<PerOperationSampler>(service.Sampler.LateBinding);
         Assert.Equal(1, service.CountSampledRoots(5, "a"));
         Assert.Equal(1, service.CountSampledRoots(5, "b"));
         Assert.Equal(0, service.CountSampledRoots(5, "c")); // beyond MaxOperations
@@ -109,7 +109,7 @@ public sealed class SamplerFactoryTests
                 ["OTEL_TRACES_SAMPLER_ARG"] = $"endpoint={server.Endpoint},pollingIntervalMs=30000,initialSamplingRate=0",
             },
             time);
-        var remote = Assert.IsType<RemoteSampler>(service.Runtime.LateBindingSampler);
+        var remote = Assert.IsType<RemoteSampler>(service.Sampler.LateBinding);
         Assert.Equal(0, remote.InitialProbability);
         await WaitUntilAsync(() => remote.PollsCompleted == 1); // the first poll, made at start, is over
 
@@ -155,7 +155,7 @@ public sealed class SamplerFactoryTests
         settings["Tracing:Sampler:Remote:Endpoint"] = server.Endpoint;
         settings["Tracing:Sampler:Remote:InitialProbability"] = "1";
         var service = await TracedService.StartAsync(settings);
-        var remote = Assert.IsType<RemoteSampler>(service.Runtime.LateBindingSampler);
+        var remote = Assert.IsType<RemoteSampler>(service.Sampler.LateBinding);
         await WaitUntilAsync(() => remote.Strategy is not null);
 
         // A control call to the same server from application code is traced as usual. It is made
@@ -201,7 +201,7 @@ internal sealed class TracedService : IAsyncDisposable
 
     public ActivitySource Source { get; }
 
-    public TracingRuntime Runtime => _host.Services.GetRequiredService<TracingRuntime>();
+    public ConfiguredSampler Sampler => _host.Services.GetRequiredService<ConfiguredSampler>();
 
     public static async Task<TracedService> StartAsync(
         Dictionary<string, string?> settings,

@@ -4,14 +4,17 @@ using OpenTelemetry.Resources;
 namespace Tracing.Sdk.Hosting;
 
 /// <summary>
-/// The resource every span of this host carries: service identity, host, process and SDK, merged
-/// with the configured attributes (resource semantic conventions: service, host, process, deployment, telemetry).
+/// The resource of the app's providers — traces, and metrics and logs configured on the same
+/// OpenTelemetry builder: service identity from <see cref="TracingOptions"/>, host, process and SDK,
+/// merged with the configured attributes (resource semantic conventions: service, host, process,
+/// deployment, telemetry). Added as a detector after OpenTelemetry's defaults, so it wins over
+/// <c>unknown_service</c> and over the <c>OTEL_*</c> variables it already folded in.
 /// </summary>
-internal static class ResourceFactory
+internal sealed class TracingResourceDetector(TracingOptions options, IHostEnvironment? environment) : IResourceDetector
 {
     public const string DistroName = "Tracing.Sdk";
 
-    public static ResourceBuilder Create(TracingOptions options, IHostEnvironment? environment)
+    public Resource Detect()
     {
         var attributes = new Dictionary<string, object>(StringComparer.Ordinal)
         {
@@ -46,6 +49,7 @@ internal static class ResourceFactory
                 autoGenerateServiceInstanceId: false,
                 serviceInstanceId: serviceInstanceId)
             .AddTelemetrySdk()
-            .AddAttributes(attributes);
+            .AddAttributes(attributes)
+            .Build();
     }
 }
