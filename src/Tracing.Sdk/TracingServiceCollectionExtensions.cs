@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Tracing.Sdk;
-using Tracing.Sdk.AspNetCore;
 using Tracing.Sdk.Diagnostics;
 using Tracing.Sdk.Hosting;
 using Tracing.Sdk.Exporters;
@@ -52,9 +51,9 @@ public static class TracingServiceCollectionExtensions
         HttpClientTracingRegistration.Add(services);
         ExportersRegistration.Add(services);
 
-        // ASP.NET Core server spans: startup filter, trust-aware wrapper of the registered propagator
-        // (keep this after anything that registers a DistributedContextPropagator).
-        AspNetCoreTracingRegistration.AddAspNetCoreTracing(services);
+        // The ASP.NET Core and gRPC packages, when the app references them (keep this after anything
+        // that registers a DistributedContextPropagator: the ASP.NET Core part wraps it).
+        TracingIntegrations.Add(services);
 
         // Log correlation: every ILogger scope carries the current span's ids (no call needed).
         services.AddSingleton<IConfigureOptions<LoggerFactoryOptions>, LogCorrelationConfigureOptions>();

@@ -41,7 +41,7 @@ internal static class AspNetCoreOptionsValidation
             {
                 errors.Add($"{key}:{i} is empty.");
             }
-            else if (HeaderCapture.IsForbidden(names[i]))
+            else if (CapturedHeaderRules.IsForbidden(names[i]))
             {
                 errors.Add($"{key}:{i}='{names[i]}' is never recorded (credentials and cookies stay out of spans).");
             }

@@ -1,9 +1,11 @@
-using System.Diagnostics;
-using Microsoft.AspNetCore.Http;
-
 namespace Tracing.Sdk.AspNetCore;
 
-/// <summary>ASP.NET Core server spans (<c>Tracing:AspNetCore</c>).</summary>
+/// <summary>
+/// ASP.NET Core server spans (<c>Tracing:AspNetCore</c>), applied when the app references
+/// <c>Tracing.Sdk.AspNetCore</c>; <see cref="QueryAllowList"/> also applies to HttpClient spans. Code
+/// hooks that take an <c>HttpContext</c> (<c>Filter</c>, <c>Enrich</c>) live in that package:
+/// <c>services.ConfigureServerSpans(...)</c>.
+/// </summary>
 public sealed class AspNetCoreTracingOptions
 {
     /// <summary>
@@ -37,10 +39,4 @@ public sealed class AspNetCoreTracingOptions
 
     /// <summary>Response headers recorded as <c>http.response.header.&lt;name&gt;</c>. Default none.</summary>
     public IList<string> CaptureResponseHeaders { get; set; } = new List<string>();
-
-    /// <summary>Called with each server span and its request once the response has been produced. Code only.</summary>
-    public Action<Activity, HttpContext>? Enrich { get; set; }
-
-    /// <summary>Returns <see langword="false"/> for requests that get no span. Code only; default: every request not excluded.</summary>
-    public Func<HttpContext, bool>? Filter { get; set; }
 }

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 using Tracing.Sdk.Diagnostics;
 
 namespace Tracing.Sdk.Propagation;
@@ -134,7 +134,7 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
         {
             HttpRequestMessage request => request.Headers.NonValidated.Contains(name),
             HttpHeaders headers => headers.NonValidated.Contains(name),
-            IHeaderDictionary headers => headers.ContainsKey(name),
+            IDictionary<string, StringValues> headers => headers.ContainsKey(name),
             IDictionary<string, string> strings => strings.ContainsKey(name),
             IDictionary<string, object> objects => objects.ContainsKey(name),
             IDictionary dictionary => dictionary.Contains(name),

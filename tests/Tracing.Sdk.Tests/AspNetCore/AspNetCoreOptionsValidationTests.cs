@@ -18,8 +18,6 @@ public sealed class AspNetCoreOptionsValidationTests
         Assert.Empty(options.QueryAllowList);
         Assert.Empty(options.CaptureRequestHeaders);
         Assert.Empty(options.CaptureResponseHeaders);
-        Assert.Null(options.Enrich);
-        Assert.Null(options.Filter);
     }
 
     [Fact]

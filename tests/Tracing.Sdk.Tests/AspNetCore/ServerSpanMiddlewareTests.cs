@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
@@ -80,9 +81,9 @@ public sealed class ServerSpanMiddlewareTests
     {
         await using var host = await ServerSpanHost.StartAsync(
             app => app.Run(c => c.Response.WriteAsync("ok")),
-            o => o.AspNetCore.Filter = context => context.Request.Path.StartsWithSegments("/boom")
+            configure: builder => builder.Services.ConfigureServerSpans(h => h.Filter = context => context.Request.Path.StartsWithSegments("/boom")
                 ? throw new InvalidOperationException("filter bug")
-                : !context.Request.Headers.ContainsKey("x-synthetic"));
+                : !context.Request.Headers.ContainsKey("x-synthetic")));
 
         using var synthetic = new HttpRequestMessage(HttpMethod.Get, "/a");
         synthetic.Headers.Add("x-synthetic", "1");

@@ -258,14 +258,14 @@ public sealed class ServerSpanStateTests
         var calls = 0;
         await using var host = await ServerSpanHost.StartAsync(
             app => app.MapGet("/e/{n}", (int n) => n),
-            o => o.AspNetCore.Enrich = (activity, context) =>
+            configure: builder => builder.Services.ConfigureServerSpans(h => h.Enrich = (activity, context) =>
             {
                 activity.SetTag("app.status_seen", context.Response.StatusCode);
                 if (Interlocked.Increment(ref calls) == 2)
                 {
                     throw new InvalidOperationException("enricher bug");
                 }
-            });
+            }));
 
         var first = await host.Client.GetAsync("/e/1");
         var second = await host.Client.GetAsync("/e/2");

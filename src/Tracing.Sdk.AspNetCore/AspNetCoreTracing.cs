@@ -38,6 +38,7 @@ internal sealed class AspNetCoreTracing : IDisposable
 
     public AspNetCoreSettings Settings => _settings ??= AspNetCoreSettings.Create(
         _options.Value,
+        _services.GetService<IOptions<ServerSpanHooks>>()?.Value ?? new ServerSpanHooks(),
         HttpMethodNames.FromOverride((_services.GetService<OtelEnvironment>() ?? new OtelEnvironment()).Get(SemanticConventions.KnownMethodsVariable)));
 
     /// <summary>How forwarded-headers processing will report the caller's address (the app's <see cref="ForwardedHeadersOptions"/>).</summary>

@@ -11,25 +11,19 @@ namespace Tracing.Sdk.AspNetCore;
 /// </summary>
 internal sealed class HeaderCapture
 {
-    /// <summary>Headers that carry credentials or session state (RFC 9110 section 11.6, RFC 6265).</summary>
-    public static readonly string[] Forbidden = ["authorization", "proxy-authorization", "cookie", "set-cookie"];
-
     private readonly (string Header, string Tag)[] _headers;
 
     public HeaderCapture(IEnumerable<string> names, string tagPrefix)
     {
         _headers = names
             .Select(static name => name?.Trim().ToLowerInvariant() ?? string.Empty)
-            .Where(static name => name.Length > 0 && !IsForbidden(name))
+            .Where(static name => name.Length > 0 && !CapturedHeaderRules.IsForbidden(name))
             .Distinct(StringComparer.Ordinal)
             .Select(name => (name, tagPrefix + name))
             .ToArray();
     }
 
     public bool IsEmpty => _headers.Length == 0;
-
-    public static bool IsForbidden(string name) =>
-        Forbidden.Contains(name.Trim(), StringComparer.OrdinalIgnoreCase);
 
     public void Capture(Activity activity, IHeaderDictionary headers)
     {

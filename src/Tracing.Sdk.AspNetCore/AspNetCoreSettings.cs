@@ -8,7 +8,7 @@ namespace Tracing.Sdk.AspNetCore;
 /// <summary><see cref="AspNetCoreTracingOptions"/> compiled once per host for the per-request path.</summary>
 internal sealed class AspNetCoreSettings
 {
-    private AspNetCoreSettings(TracingOptions options, HttpMethodNames methods)
+    private AspNetCoreSettings(TracingOptions options, ServerSpanHooks hooks, HttpMethodNames methods)
     {
         var aspNetCore = options.AspNetCore;
         Methods = methods;
@@ -24,8 +24,8 @@ internal sealed class AspNetCoreSettings
             .Select(static network => network!.Value)
             .ToArray();
         RecordExceptions = aspNetCore.RecordExceptions;
-        Enrich = aspNetCore.Enrich;
-        Filter = aspNetCore.Filter;
+        Enrich = hooks.Enrich;
+        Filter = hooks.Filter;
     }
 
     public bool Enabled { get; }
@@ -54,7 +54,7 @@ internal sealed class AspNetCoreSettings
 
     public Func<HttpContext, bool>? Filter { get; }
 
-    public static AspNetCoreSettings Create(TracingOptions options, HttpMethodNames methods) => new(options, methods);
+    public static AspNetCoreSettings Create(TracingOptions options, ServerSpanHooks hooks, HttpMethodNames methods) => new(options, hooks, methods);
 
     /// <summary>Whether a caller at <paramref name="address"/> is in <see cref="TrustedNetworks"/> (IPv4-mapped IPv6 counts as IPv4).</summary>
     public bool IsTrusted(IPAddress? address)
