@@ -145,8 +145,22 @@ public sealed class NodePeer : IAsyncDisposable
             };
             using var npm = Process.Start(info) ?? throw new InvalidOperationException("npm did not start");
             var stderr = npm.StandardError.ReadToEndAsync();
-            await npm.StandardOutput.ReadToEndAsync();
-            await npm.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+            var stdout = npm.StandardOutput.ReadToEndAsync();
+
+            // The whole install is bounded: a registry that stops answering kills npm after 5 minutes
+            // instead of holding the test run (reading its output to the end would wait for ever).
+            using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            try
+            {
+                await npm.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                npm.Kill(entireProcessTree: true);
+                throw new TimeoutException($"npm ci did not finish within 5 minutes in {PeersDirectory}");
+            }
+
+            await Task.WhenAll(stdout, stderr);
             if (npm.ExitCode != 0)
             {
                 throw new InvalidOperationException($"npm ci failed in {PeersDirectory}: {await stderr}");
