@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Tracing.Sdk.Sampling;
 
 /// <summary>Reads a response body to its end, refusing one larger than a limit without holding more than the limit.</summary>
@@ -15,16 +17,25 @@ internal static class BoundedContent
         await using (stream.ConfigureAwait(false))
         {
             using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > maxBytes)
-                {
-                    return null;
-                }
 
-                buffer.Write(chunk, 0, read);
+            // Pooled: a poll a minute need not make a 16 KB array each time.
+            var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+            try
+            {
+                int read;
+                while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (buffer.Length + read > maxBytes)
+                    {
+                        return null;
+                    }
+
+                    buffer.Write(chunk, 0, read);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
             }
 
             return buffer.ToArray();
