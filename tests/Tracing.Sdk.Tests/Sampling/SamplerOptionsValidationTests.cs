@@ -59,6 +59,16 @@ public sealed class SamplerOptionsValidationTests
     }
 
     [Fact]
+    public void RemoteProtocol_CodeOverridesTheSection()
+    {
+        var options = OptionsHarness.Resolve(
+            new Dictionary<string, string?> { ["Tracing:Sampler:Type"] = "remote", ["Tracing:Sampler:Remote:Protocol"] = "http" },
+            code: o => o.Sampler.Remote.Protocol = RemoteSamplingProtocol.Grpc);
+
+        Assert.Equal(RemoteSamplingProtocol.Grpc, options.Sampler.Remote.Protocol);
+    }
+
+    [Fact]
     public void RemoteProtocol_NotAName_FailsStartUp_NamingKeyAndValue()
     {
         // The binder refuses text it cannot read as the enum, naming the key and the value itself.
