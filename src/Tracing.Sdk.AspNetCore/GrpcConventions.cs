@@ -12,14 +12,14 @@ namespace Tracing.Sdk.AspNetCore;
 /// </summary>
 internal static class GrpcConventions
 {
-    public const string StatusHeader = "grpc-status";
+    public const string StatusHeader = Conventions.GrpcProtocolNames.StatusHeader;
 
     private const int MaxPathLength = 512;
 
     public static bool IsGrpc(HttpRequest request)
     {
         var contentType = request.ContentType;
-        return contentType is not null && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
+        return contentType is not null && contentType.StartsWith(Conventions.GrpcProtocolNames.ContentType, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Splits <c>/package.Service/Method</c>; false for anything else (the path is then not a gRPC method name).</summary>

@@ -60,13 +60,8 @@ internal sealed class GrpcClientTracingHandler : DelegatingHandler
     /// (PROTOCOL-HTTP2.md, "Content-Type"). gRPC-Web carries its trailers in the body and is left to
     /// HttpClient's own span.
     /// </summary>
-    private static bool IsGrpc(HttpRequestMessage request)
-    {
-        var mediaType = request.Content?.Headers.ContentType?.MediaType;
-        return mediaType is not null
-            && mediaType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
-            && (mediaType.Length == 16 || mediaType[16] == '+' || mediaType[16] == ';');
-    }
+    private static bool IsGrpc(HttpRequestMessage request) =>
+        GrpcProtocolNames.IsGrpcMediaType(request.Content?.Headers.ContentType?.MediaType);
 
     /// <summary>Attributes known before the call, given at start so that samplers see them (semconv RPC spans).</summary>
     private static KeyValuePair<string, object?>[] Tags(GrpcMethod method, Uri uri)

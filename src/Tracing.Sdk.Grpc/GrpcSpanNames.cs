@@ -10,11 +10,11 @@ internal static class GrpcSpanNames
     public const string SourceName = "Tracing.Sdk.Grpc";
 
     /// <summary>Response trailer (or header, in a Trailers-Only response) with the call's status code.</summary>
-    public const string StatusHeader = "grpc-status";
+    public const string StatusHeader = Conventions.GrpcProtocolNames.StatusHeader;
 
     /// <summary>Percent-encoded UTF-8 description of a non-OK status.</summary>
-    public const string MessageHeader = "grpc-message";
+    public const string MessageHeader = Conventions.GrpcProtocolNames.MessageHeader;
 
     /// <summary>Request header with the time the caller allows the call (<c>TimeoutValue TimeoutUnit</c>).</summary>
-    public const string TimeoutHeader = "grpc-timeout";
+    public const string TimeoutHeader = Conventions.GrpcProtocolNames.TimeoutHeader;
 }

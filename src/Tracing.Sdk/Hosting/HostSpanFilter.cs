@@ -12,7 +12,8 @@ namespace Tracing.Sdk.Hosting;
 /// <item>A span under an ASP.NET Core request belongs to that request's host: each web host has its own
 /// <c>Microsoft.AspNetCore</c> <see cref="ActivitySource"/> instance. A web host without tracing in the
 /// same process (an embedded admin server, a test collector) thus keeps its requests to itself.</item>
-/// <item>Otherwise, with several hosts, to the hosts whose <c>Sources</c> name the nearest user source above it.</item>
+/// <item>Otherwise, with several hosts, to the hosts that listen to the nearest user source above it
+/// (named in <c>Sources</c>, or added to the provider the OpenTelemetry way).</item>
 /// <item>Otherwise to none: a span under no request and no source of anyone's (a test calling a
 /// service; an HttpClient call from a background loop, which should run under a span of the host's own
 /// source to be attributed) is not exported as any host's, though it is sampled, so that the context it
@@ -66,7 +67,22 @@ internal sealed class HostSpanFilter : IDisposable
 
             if (severalHosts && bySource is null && !IsShared(source.Name))
             {
-                bySource = _listensTo.GetOrAdd(source, static (s, matcher) => matcher.Matches(s.Name), _sources);
+                if (ReferenceEquals(current, activity))
+                {
+                    // Its events reach this host's processors only because this host's provider listens
+                    // to its source — named in Sources or added the OpenTelemetry way (AddSource on the
+                    // builder, ConfigureOpenTelemetryTracerProvider): remember that for its children.
+                    if (!_listensTo.TryGetValue(source, out var known) || !known)
+                    {
+                        _listensTo[source] = true;
+                    }
+
+                    bySource = true;
+                }
+                else
+                {
+                    bySource = _listensTo.GetOrAdd(source, static (s, matcher) => matcher.Matches(s.Name), _sources);
+                }
             }
         }
 

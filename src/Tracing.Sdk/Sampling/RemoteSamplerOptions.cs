@@ -4,11 +4,21 @@ namespace Tracing.Sdk.Sampling;
 public sealed class RemoteSamplerOptions
 {
     /// <summary>
-    /// Jaeger's HTTP sampling endpoint (the agent's <c>/sampling</c> or the collector's
-    /// <c>/api/sampling</c>), an absolute http(s) URL; <c>?service=&lt;service.name&gt;</c> is appended.
-    /// Default <c>http://localhost:5778/sampling</c>.
+    /// Where the strategy is asked for, an absolute http(s) URL. Over HTTP, Jaeger's sampling endpoint
+    /// (the agent's <c>/sampling</c> or the collector's <c>/api/sampling</c>), to which
+    /// <c>?service=&lt;service.name&gt;</c> is appended; over gRPC, the collector's address
+    /// (<c>http://jaeger-collector:14250</c>; a path, if any, is kept as a prefix of the method's).
+    /// <see cref="Protocol"/> <c>auto</c> chooses HTTP for an endpoint with a path and gRPC for one
+    /// without. Default <c>http://localhost:5778/sampling</c> (with <c>OTEL_TRACES_SAMPLER=jaeger_remote</c>
+    /// and no <c>endpoint</c> argument: <c>http://localhost:14250</c>, as the OpenTelemetry specification says).
     /// </summary>
-    public string Endpoint { get; set; } = "http://localhost:5778/sampling";
+    public string Endpoint { get; set; } = RemoteSamplingEndpoint.DefaultHttp;
+
+    /// <summary>
+    /// How the strategy is asked for: <c>auto</c>, <c>grpc</c> or <c>http</c> (case-insensitive in
+    /// configuration). Default <c>auto</c>: HTTP when <see cref="Endpoint"/> has a path, gRPC when it has none.
+    /// </summary>
+    public RemoteSamplingProtocol Protocol { get; set; } = RemoteSamplingProtocol.Auto;
 
     /// <summary>Seconds between polls, &gt; 0. Default 60.</summary>
     public double PollingIntervalSeconds { get; set; } = 60;

@@ -6,10 +6,11 @@ using OpenTelemetry;
 namespace Tracing.Sdk.Sampling;
 
 /// <summary>
-/// Fetches <c>&lt;endpoint&gt;?service=&lt;service.name&gt;</c> at start and then every polling interval
-/// on the injected <see cref="TimeProvider"/>'s timer, and hands each answer to the sampler. One poll at
-/// a time (a tick during a slow poll is skipped); a failure never throws and never stops the polling;
-/// the first failure of a streak is logged, the rest only counted, and the recovery is logged.
+/// Asks the sampling endpoint for this service's strategy (over HTTP/JSON or gRPC, by its
+/// <see cref="IRemoteStrategyClient"/>) at start and then every polling interval on the injected
+/// <see cref="TimeProvider"/>'s timer, and hands each answer to the sampler. One poll at a time (a tick
+/// during a slow poll is skipped), each bounded in real time; a failure never throws and never stops the
+/// polling; the first failure of a streak is logged, the rest only counted, and the recovery is logged.
 /// The poll itself is not traced (OpenTelemetry's <see cref="SuppressInstrumentationScope"/>) and sends
 /// no trace headers.
 /// </summary>
@@ -18,15 +19,14 @@ internal sealed class RemoteStrategyPoller : IDisposable
     /// <summary>A strategy for thousands of operations is tens of kilobytes; anything past this is refused unread.</summary>
     public const int MaxResponseBytes = 1024 * 1024;
 
-    /// <summary>How long one poll (connect, headers and body) may take before it counts as failed.</summary>
+    /// <summary>How long one poll (connect, headers, body and trailers) may take before it counts as failed.</summary>
     public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Uri _uri;
+    private readonly IRemoteStrategyClient _client;
     private readonly string _endpoint;
     private readonly TimeSpan _interval;
     private readonly TimeSpan _requestTimeout;
     private readonly TimeProvider _timeProvider;
-    private readonly HttpClient _client;
     private readonly RemoteSampler _sampler;
     private readonly ILogger _logger;
     private readonly Counter<long>? _polls;
@@ -39,40 +39,30 @@ internal sealed class RemoteStrategyPoller : IDisposable
 
     public RemoteStrategyPoller(
         RemoteSampler sampler,
+        IRemoteStrategyClient client,
         string endpoint,
-        string serviceName,
         TimeSpan interval,
         TimeProvider timeProvider,
         ILogger logger,
         Meter? meter,
-        TimeSpan? requestTimeout = null)
+        TimeSpan requestTimeout)
     {
         _sampler = sampler;
+        _client = client;
         _endpoint = endpoint;
-        _uri = BuildUri(endpoint, serviceName);
         _interval = interval;
-        _requestTimeout = requestTimeout ?? DefaultRequestTimeout;
+        _requestTimeout = requestTimeout;
         _timeProvider = timeProvider;
         _logger = logger;
         _polls = meter?.CreateCounter<long>(
             "tracing.sdk.sampling.remote.polls", "{poll}", "Polls of the remote sampling endpoint, by outcome (success | failure).");
-        _client = new HttpClient(new SocketsHttpHandler
-        {
-            // The poll is SDK plumbing, not application traffic: no traceparent/baggage on it.
-            ActivityHeadersPropagator = null,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            MaxAutomaticRedirections = 3,
-        })
-        {
-            // The whole poll, body included, is bounded below; HttpClient's own timeout would stop at the headers.
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
     }
 
     /// <summary>Raised after every poll with whether it succeeded (a strategy, changed or not, was accepted).</summary>
     public event Action<bool>? Polled;
 
-    public Uri Uri => _uri;
+    /// <summary>What each poll requests.</summary>
+    public Uri Uri => _client.Uri;
 
     /// <summary>Polls finished so far (successful or not); the next tick may start another.</summary>
     public int PollsCompleted => Volatile.Read(ref _completed);
@@ -162,46 +152,13 @@ internal sealed class RemoteStrategyPoller : IDisposable
     /// <summary>One poll; returns why it failed, or null when the sampler accepted the answer.</summary>
     private async Task<string?> FetchAndApplyAsync(CancellationToken cancellationToken)
     {
-        using var response = await _client.GetAsync(_uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        var fetch = await _client.FetchAsync(cancellationToken).ConfigureAwait(false);
+        if (fetch.Failure is { } failure)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            return failure;
         }
 
-        var body = await ReadBoundedAsync(response.Content, cancellationToken).ConfigureAwait(false);
-        if (body is null)
-        {
-            return string.Create(CultureInfo.InvariantCulture, $"the answer is larger than {MaxResponseBytes} bytes");
-        }
-
-        return _sampler.TryApply(body, out var error) ? null : error;
-    }
-
-    private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength > MaxResponseBytes)
-        {
-            return null;
-        }
-
-        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                if (buffer.Length + read > MaxResponseBytes)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-
-            return buffer.ToArray();
-        }
+        return _sampler.TryApply(fetch.Answer, _client.Protocol, out var error) ? null : error;
     }
 
     private void Succeeded()
@@ -221,15 +178,5 @@ internal sealed class RemoteStrategyPoller : IDisposable
         {
             SamplingLog.PollFailed(_logger, _endpoint, reason, _sampler.DescribeStrategy(), _interval.TotalSeconds);
         }
-    }
-
-    private static Uri BuildUri(string endpoint, string serviceName)
-    {
-        var builder = new UriBuilder(endpoint);
-        var service = "service=" + Uri.EscapeDataString(serviceName);
-        builder.Query = string.IsNullOrEmpty(builder.Query) || builder.Query == "?"
-            ? service
-            : builder.Query.TrimStart('?') + "&" + service;
-        return builder.Uri;
     }
 }

@@ -68,6 +68,12 @@ internal static class SamplerEnvironment
 
                 return;
             case JaegerRemote:
+                // The specification's jaeger_remote talks to a gRPC server (sampling.proto), by default the
+                // Jaeger collector's port; an endpoint with a path in the argument still selects HTTP.
+                Set(options, SamplerTypes.Remote, options.Param, parentBased);
+                options.Remote.Endpoint = RemoteSamplingEndpoint.DefaultGrpc;
+                ApplyRemoteArg(options.Remote, arg, errors);
+                return;
             case SamplerTypes.Remote:
                 Set(options, SamplerTypes.Remote, options.Param, parentBased);
                 ApplyRemoteArg(options.Remote, arg, errors);
@@ -105,9 +111,10 @@ internal static class SamplerEnvironment
     /// <summary>
     /// The jaeger_remote argument: <c>endpoint=...,pollingIntervalMs=...,initialSamplingRate=...</c>
     /// (OpenTelemetry SDK environment variables, "Value of OTEL_TRACES_SAMPLER_ARG for jaeger_remote").
-    /// Keys are matched case-insensitively; each may be left out. The endpoint must be Jaeger's HTTP
-    /// sampling endpoint (the agent's <c>:5778/sampling</c> or the collector's <c>:14268/api/sampling</c>),
-    /// not the gRPC port the specification's example shows.
+    /// Keys are matched case-insensitively; each may be left out. The endpoint is <c>scheme://host:port</c>
+    /// of the gRPC server that serves sampling.proto (the specification's example is
+    /// <c>http://localhost:14250</c>); an endpoint with a path, such as the agent's <c>:5778/sampling</c>,
+    /// is Jaeger's HTTP sampling endpoint instead (<c>Remote:Protocol</c> <c>auto</c>).
     /// </summary>
     private static void ApplyRemoteArg(RemoteSamplerOptions remote, string? arg, ICollection<string> errors)
     {

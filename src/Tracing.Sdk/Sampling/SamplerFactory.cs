@@ -28,7 +28,7 @@ internal static class SamplerFactory
         {
             SamplerTypes.Probabilistic => $"{type} {OptionChecks.Format(options.Param)} ({SamplerTypes.Normalize(options.IdBits)} id bits)",
             SamplerTypes.PerOperation => $"{type} (default probability {OptionChecks.Format(options.PerOperation.DefaultProbability)}, lower bound {OptionChecks.Format(options.PerOperation.DefaultLowerBoundPerSecond)}/s, max {options.PerOperation.MaxOperations} operations)",
-            SamplerTypes.Remote => $"{type} {options.Remote.Endpoint} every {OptionChecks.Format(options.Remote.PollingIntervalSeconds)} s (initial probability {OptionChecks.Format(options.Remote.InitialProbability)})",
+            SamplerTypes.Remote => $"{type} {RemoteSamplingEndpoint.Describe(options.Remote)} every {OptionChecks.Format(options.Remote.PollingIntervalSeconds)} s (initial probability {OptionChecks.Format(options.Remote.InitialProbability)})",
             _ => $"{type} {OptionChecks.Format(options.Param)}",
         };
         return options.ParentBased ? $"parentbased({policy})" : policy;

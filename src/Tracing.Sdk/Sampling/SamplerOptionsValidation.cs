@@ -31,6 +31,14 @@ internal static class SamplerOptionsValidation
 
         var remote = options.Remote;
         OptionChecks.HttpUri(remote.Endpoint, $"{key}:Remote:Endpoint", errors);
+
+        // The binder turns any name it cannot read into an error of its own, but it also reads a number
+        // ("7") as the enum's value, and code can assign any number: only the three names are valid.
+        if (!Enum.IsDefined(remote.Protocol))
+        {
+            errors.Add($"{key}:Remote:Protocol='{RemoteSamplingEndpoint.Name(remote.Protocol)}' is not one of: {string.Join(", ", RemoteSamplingEndpoint.ProtocolNames)}.");
+        }
+
         if (!(remote.PollingIntervalSeconds > 0) || double.IsInfinity(remote.PollingIntervalSeconds))
         {
             errors.Add($"{key}:Remote:PollingIntervalSeconds={OptionChecks.Format(remote.PollingIntervalSeconds)} is out of range: it must be a finite number > 0.");

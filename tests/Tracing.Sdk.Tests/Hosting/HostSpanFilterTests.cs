@@ -42,6 +42,8 @@ public sealed class HostSpanFilterTests
     [Fact]
     public void WithSeveralHosts_TheNearestUserSourceDecides()
     {
+        // A host's processors only ever see spans of the sources its provider listens to: host A sees
+        // the Orders span and the HttpClient span under it, host B (Billing.*) only the HttpClient span.
         var name = $"Orders.{Guid.NewGuid():N}";
         using var a = new HostSpanFilter(null, new SourceMatcher(["Orders.*"]));
         using var b = new HostSpanFilter(null, new SourceMatcher(["Billing.*"]));
@@ -52,7 +54,26 @@ public sealed class HostSpanFilterTests
         using var child = StartChild("System.Net.Http", listener);
 
         Assert.True(a.Owns(span));
-        Assert.False(b.Owns(span));
+        Assert.True(a.Owns(child));
+        Assert.False(b.Owns(child));
+    }
+
+    [Fact]
+    public void WithSeveralHosts_ASourceAddedOnTheProvider_IsTheHostsOnceItsSpansReachIt()
+    {
+        // A library source added with ConfigureOpenTelemetryTracerProvider(b => b.AddSource(...)), not in
+        // Sources: its spans reach only the host that listens to it, which then also owns what runs under them.
+        var name = $"Some.Library.{Guid.NewGuid():N}";
+        using var a = new HostSpanFilter(null, new SourceMatcher([]));
+        using var b = new HostSpanFilter(null, new SourceMatcher([]));
+        using var library = new ActivitySource(name);
+        using var listener = Listen(library);
+
+        using var span = library.StartActivity("library work")!;
+        using var child = StartChild("System.Net.Http", listener);
+
+        Assert.False(a.Owns(child)); // before a has seen a span of the library's source
+        Assert.True(a.Owns(span));
         Assert.True(a.Owns(child));
         Assert.False(b.Owns(child));
     }

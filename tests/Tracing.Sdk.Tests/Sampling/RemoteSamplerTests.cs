@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Tracing.Sdk.Sampling;
+using static Tracing.Sdk.Tests.Sampling.RemotePolls;
 using static Tracing.Sdk.Tests.Sampling.SamplingTestKit;
 
 namespace Tracing.Sdk.Tests.Sampling;
@@ -10,8 +11,7 @@ namespace Tracing.Sdk.Tests.Sampling;
 /// <summary>The remote policy against a real Jaeger-style sampling endpoint on 127.0.0.1 that changes its answer.</summary>
 public sealed class RemoteSamplerTests
 {
-    private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan s_pollWait = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan s_interval = RemotePolls.Interval;
 
     private const string Probabilistic1 = """{"strategyType":"PROBABILISTIC","probabilisticSampling":{"samplingRate":1}}""";
     private const string RateLimiting2 = """{"strategyType":"RATE_LIMITING","rateLimitingSampling":{"maxTracesPerSecond":2}}""";
@@ -71,6 +71,7 @@ public sealed class RemoteSamplerTests
 
         Assert.True(await StartAndWaitAsync(sampler));
 
+        Assert.Equal(RemoteSamplingProtocol.Http, sampler.Protocol); // auto: the endpoint has a path
         var request = Assert.Single(server.Requests);
         Assert.Equal("/sampling", request.Path);
         Assert.Equal("?service=orders%20api%2Fv2", request.Query);
@@ -87,6 +88,22 @@ public sealed class RemoteSamplerTests
         Assert.True(await StartAndWaitAsync(sampler));
 
         Assert.Equal("?tenant=a&service=svc", Assert.Single(server.Requests).Query);
+    }
+
+    [Fact]
+    public async Task ExplicitHttp_WithAnEndpointWithoutPath_StillPollsOverHttp()
+    {
+        await using var server = await JaegerSamplingServer.StartAsync();
+        server.Answer(Probabilistic1);
+        var options = new RemoteSamplerOptions { Endpoint = server.BaseAddress, Protocol = RemoteSamplingProtocol.Http, PollingIntervalSeconds = s_interval.TotalSeconds };
+        using var sampler = new RemoteSampler(options, 100, TraceIdBits.W3c, "svc", new FakeTimeProvider(), new FakeLogger());
+
+        Assert.True(await StartAndWaitAsync(sampler));
+
+        Assert.Equal(RemoteSamplingProtocol.Http, sampler.Protocol);
+        var request = Assert.Single(server.Requests);
+        Assert.Equal("/", request.Path);
+        Assert.Equal("?service=svc", request.Query);
     }
 
     public static TheoryData<string, byte[], int> BadAnswers() => new()
@@ -249,36 +266,6 @@ public sealed class RemoteSamplerTests
             time,
             logger ?? new FakeLogger(),
             requestTimeout: requestTimeout);
-
-    private static async Task<bool> StartAndWaitAsync(RemoteSampler sampler)
-    {
-        var poll = NextPoll(sampler);
-        sampler.Start();
-        return await poll;
-    }
-
-    private static async Task<bool> AdvanceAndWaitAsync(RemoteSampler sampler, FakeTimeProvider time)
-    {
-        var poll = NextPoll(sampler);
-        time.Advance(s_interval);
-        return await poll;
-    }
-
-    /// <summary>The outcome of the next poll, waited for with a bound.</summary>
-    private static async Task<bool> NextPoll(RemoteSampler sampler)
-    {
-        var completed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnPolled(bool success) => completed.TrySetResult(success);
-        sampler.Polled += OnPolled;
-        try
-        {
-            return await completed.Task.WaitAsync(s_pollWait);
-        }
-        finally
-        {
-            sampler.Polled -= OnPolled;
-        }
-    }
 
     private static byte[] HugeAnswer()
     {

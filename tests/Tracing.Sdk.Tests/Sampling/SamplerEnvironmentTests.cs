@@ -1,3 +1,4 @@
+using Tracing.Sdk.Sampling;
 using Tracing.Sdk.Tests.Support;
 
 namespace Tracing.Sdk.Tests.Sampling;
@@ -56,13 +57,50 @@ public sealed class SamplerEnvironmentTests
     }
 
     [Fact]
-    public void JaegerRemote_WithoutArg_KeepsTheDefaults()
+    public void JaegerRemote_WithoutArg_AsksTheLocalCollectorOverGrpc()
     {
+        // The specification's jaeger_remote endpoint is a gRPC server: without one, the collector's gRPC port here.
         var options = Resolve("jaeger_remote", null);
 
-        Assert.Equal("http://localhost:5778/sampling", options.Sampler.Remote.Endpoint);
+        Assert.Equal("http://localhost:14250", options.Sampler.Remote.Endpoint);
+        Assert.Equal(RemoteSamplingProtocol.Grpc, RemoteSamplingEndpoint.Resolve(options.Sampler.Remote));
         Assert.Equal(60, options.Sampler.Remote.PollingIntervalSeconds);
         Assert.Equal(0.001, options.Sampler.Remote.InitialProbability);
+    }
+
+    [Theory]
+    [InlineData("pollingIntervalMs=5000", "http://localhost:14250", "grpc")]          // no endpoint: the gRPC default
+    [InlineData("endpoint=http://collector:14250", "http://collector:14250", "grpc")] // the specification's form
+    [InlineData("endpoint=http://agent:5778/sampling", "http://agent:5778/sampling", "http")] // a path: Jaeger's HTTP endpoint
+    public void JaegerRemote_Endpoint_ChoosesTheProtocolByItsPath(string arg, string endpoint, string protocol)
+    {
+        var options = Resolve("parentbased_jaeger_remote", arg);
+
+        Assert.Equal(endpoint, options.Sampler.Remote.Endpoint);
+        Assert.Equal(RemoteSamplingProtocol.Auto, options.Sampler.Remote.Protocol);
+        Assert.Equal(protocol, RemoteSamplingEndpoint.Name(RemoteSamplingEndpoint.Resolve(options.Sampler.Remote)));
+    }
+
+    [Fact]
+    public void Remote_WithoutArg_KeepsTheHttpDefault()
+    {
+        // This SDK's own name keeps its own default, Jaeger's HTTP endpoint.
+        var options = Resolve("remote", null);
+
+        Assert.Equal("http://localhost:5778/sampling", options.Sampler.Remote.Endpoint);
+        Assert.Equal(RemoteSamplingProtocol.Http, RemoteSamplingEndpoint.Resolve(options.Sampler.Remote));
+    }
+
+    [Fact]
+    public void SectionProtocolAndEndpoint_OverrideJaegerRemotesDefaults()
+    {
+        var options = OptionsHarness.Resolve(
+            new Dictionary<string, string?> { ["Tracing:Sampler:Remote:Protocol"] = "http", ["Tracing:Sampler:Remote:Endpoint"] = "http://agent:5778/" },
+            new Dictionary<string, string> { ["OTEL_TRACES_SAMPLER"] = "jaeger_remote" });
+
+        Assert.Equal("remote", options.Sampler.Type);
+        Assert.Equal("http://agent:5778/", options.Sampler.Remote.Endpoint);
+        Assert.Equal(RemoteSamplingProtocol.Http, RemoteSamplingEndpoint.Resolve(options.Sampler.Remote));
     }
 
     [Theory]

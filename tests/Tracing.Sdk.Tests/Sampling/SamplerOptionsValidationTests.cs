@@ -1,3 +1,4 @@
+using Tracing.Sdk.Sampling;
 using Tracing.Sdk.Tests.Support;
 
 namespace Tracing.Sdk.Tests.Sampling;
@@ -44,5 +45,55 @@ public sealed class SamplerOptionsValidationTests
         Assert.Contains("Tracing:Sampler:Remote:Endpoint='ftp://agent/sampling'", error, StringComparison.Ordinal);
         Assert.Contains("Tracing:Sampler:Remote:InitialProbability=3", error, StringComparison.Ordinal);
         Assert.Contains("Tracing:Sampler:PerOperation:MaxOperations=0", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("auto", RemoteSamplingProtocol.Auto)]
+    [InlineData("GRPC", RemoteSamplingProtocol.Grpc)]   // configuration is case-insensitive
+    [InlineData("Http", RemoteSamplingProtocol.Http)]
+    public void RemoteProtocol_BindsCaseInsensitively(string value, RemoteSamplingProtocol expected)
+    {
+        var options = OptionsHarness.Resolve(new Dictionary<string, string?> { ["Tracing:Sampler:Type"] = "remote", ["Tracing:Sampler:Remote:Protocol"] = value });
+
+        Assert.Equal(expected, options.Sampler.Remote.Protocol);
+    }
+
+    [Fact]
+    public void RemoteProtocol_CodeOverridesTheSection()
+    {
+        var options = OptionsHarness.Resolve(
+            new Dictionary<string, string?> { ["Tracing:Sampler:Type"] = "remote", ["Tracing:Sampler:Remote:Protocol"] = "http" },
+            code: o => o.Sampler.Remote.Protocol = RemoteSamplingProtocol.Grpc);
+
+        Assert.Equal(RemoteSamplingProtocol.Grpc, options.Sampler.Remote.Protocol);
+    }
+
+    [Fact]
+    public void RemoteProtocol_NotAName_FailsStartUp_NamingKeyAndValue()
+    {
+        // The binder refuses text it cannot read as the enum, naming the key and the value itself.
+        var error = Assert.Throws<InvalidOperationException>(() => OptionsHarness.Resolve(
+            new Dictionary<string, string?> { ["Tracing:Sampler:Type"] = "remote", ["Tracing:Sampler:Remote:Protocol"] = "thrift" }));
+
+        Assert.Contains("'thrift'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Tracing:Sampler:Remote:Protocol", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("7")]    // the binder reads a number as the enum's value: only the three names are valid
+    [InlineData("-1")]
+    public void RemoteProtocol_OutOfRangeNumber_FailsValidation_NamingKeyAndValue(string value)
+    {
+        var error = OptionsHarness.ValidationError(new Dictionary<string, string?> { ["Tracing:Sampler:Type"] = "remote", ["Tracing:Sampler:Remote:Protocol"] = value });
+
+        Assert.Contains($"Tracing:Sampler:Remote:Protocol='{value}' is not one of: auto, grpc, http.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RemoteProtocol_SetInCodeToAnUndefinedValue_FailsValidation()
+    {
+        var error = OptionsHarness.ValidationError(code: o => o.Sampler.Remote.Protocol = (RemoteSamplingProtocol)42);
+
+        Assert.Contains("Tracing:Sampler:Remote:Protocol='42' is not one of: auto, grpc, http.", error, StringComparison.Ordinal);
     }
 }
