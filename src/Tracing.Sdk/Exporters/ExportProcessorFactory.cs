@@ -17,13 +17,11 @@ internal static class ExportProcessorFactory
             switch (name)
             {
                 case ExporterNames.Otlp:
-                    processors.Add(BatchProcessorFactory.Create(OtlpExporterFactory.Create(options.Otlp, context.Metrics), name, options.Batch, context.Metrics));
+                    processors.Add(BatchProcessorFactory.Create(OtlpExporterFactory.Create(options.Otlp, context.Metrics, options.Batch.ExportTimeoutMilliseconds), name, options.Batch, context.Metrics));
                     break;
                 case ExporterNames.JaegerUdp:
                     var jaeger = new JaegerUdpExporter(options.JaegerUdp, context.ServiceName, context.Metrics, context.TimeProvider);
-                    var jaegerBatch = BatchProcessorFactory.Create(jaeger, name, options.Batch, context.Metrics);
-                    jaeger.ObserveQueueDrops(jaegerBatch);
-                    processors.Add(jaegerBatch);
+                    processors.Add(BatchProcessorFactory.Create(jaeger, name, options.Batch, context.Metrics));
                     break;
                 case ExporterNames.Console:
                     var collector = WaterfallCollector.AcquireShared(options.Console);
