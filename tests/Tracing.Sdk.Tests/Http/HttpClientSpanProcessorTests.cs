@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Tracing.Sdk.Diagnostics;
+using Tracing.Sdk.Exporters;
 using Tracing.Sdk.Tests.Support.Grpc;
 using Tracing.Sdk.Tests.Support.Otlp;
 
@@ -135,6 +137,46 @@ public sealed class HttpClientSpanProcessorTests(HttpClientSpanProcessorTests.Fi
         Assert.Equal(name, span.Name);
         Assert.Equal(attribute, span.Attribute("http.request.method"));
         Assert.Equal(original, span.Attribute("http.request.method_original"));
+    }
+
+    [Fact]
+    public async Task RequestAndResponse_AreLetGoWhenTheSpanEnds_WhileTheSpanWaitsInTheExportQueue()
+    {
+        // A host whose batch waits ten minutes: the ended client span stays queued for the whole test.
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var host = await TracedClientHost.StartAsync(
+            receiver,
+            new Dictionary<string, string?> { ["Tracing:Batch:ScheduledDelayMilliseconds"] = "600000" },
+            services => services.AddHttpClient());
+        using var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient();
+        WeakReference request, response;
+        using (host.StartParent())
+        {
+            (request, response) = await CallAndLetGoAsync(client, $"{fixture.Address}/echo");
+        }
+
+        var ledger = host.Services.GetRequiredService<TracingMetrics>().ForExporter(ExporterNames.Otlp);
+        Assert.Equal(2, ledger.Queued); // the parent and the client span, not exported yet
+
+        for (var i = 0; i < 5 && (request.IsAlive || response.IsAlive); i++)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(request.IsAlive, "the queued span keeps the HttpRequestMessage alive");
+        Assert.False(response.IsAlive, "the queued span keeps the HttpResponseMessage alive");
+        Assert.Equal(2, ledger.Queued);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task<(WeakReference Request, WeakReference Response)> CallAndLetGoAsync(HttpClient client, string url)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        var response = await client.SendAsync(request);
+        await response.Content.ReadAsStringAsync();
+        response.Dispose();
+        return (new WeakReference(request), new WeakReference(response));
     }
 
     /// <summary>A Kestrel server that echoes the traceparent headers it got, and a traced client host.</summary>
