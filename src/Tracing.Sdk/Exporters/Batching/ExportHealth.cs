@@ -3,15 +3,18 @@ using Microsoft.Extensions.Logging;
 namespace Tracing.Sdk.Exporters.Batching;
 
 /// <summary>
-/// Turns one exporter's outcomes into the few log lines of <see cref="ExportLog"/>: a failure streak is
+/// Turns one exporter's outcomes into the few log lines of <see cref="ExportLog"/>. A failure streak is
 /// one line at its first failed export and one at the first success after it (or at shutdown), however
-/// long it lasts; spans dropped for other reasons (full queue, shutdown, too large) are summed and
-/// reported at most once per <see cref="DropReportInterval"/>, the first time at once. Called from the
-/// export thread (and once from the thread that shuts the exporter down), never from a request thread.
+/// long it lasts. An exporter that flaps (a UDP agent that is gone: every other send is refused) starts
+/// a new streak with a line at most once per <see cref="ReportInterval"/>; the streaks in between are
+/// silent and summed into the next recovery line. Spans dropped for other reasons (full queue,
+/// shutdown, too large) are summed and reported at most once per <see cref="ReportInterval"/>, the
+/// first time at once. Called from the export thread (and once from the thread that shuts the exporter
+/// down), never from a request thread.
 /// </summary>
 internal sealed class ExportHealth
 {
-    public static readonly TimeSpan DropReportInterval = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan ReportInterval = TimeSpan.FromMinutes(1);
 
     private const string UnknownFailure = "the exporter reported a failure without a cause (see its EventSource)";
 
@@ -21,9 +24,11 @@ internal sealed class ExportHealth
     private readonly TimeProvider _time;
     private readonly long[] _reported = new long[DropReasons.All.Length];
     private bool _failing;
-    private long _streakStarted;
-    private long _failedExports;
-    private long _lostBeforeStreak;
+    private bool _failingLineOpen;
+    private long? _lastFailingLine;
+    private long _unreportedFailures;
+    private long _unreportedSince;
+    private long _lostReported;
     private string _lastFailure = UnknownFailure;
     private long? _lastDropReport;
 
@@ -53,36 +58,41 @@ internal sealed class ExportHealth
         {
             if (success)
             {
-                if (_failing)
+                _failing = false;
+                if (_failingLineOpen)
                 {
-                    _failing = false;
-                    ExportLog.ExportRecovered(_logger, _exporter, _failedExports, StreakSeconds(), Lost(totals) - _lostBeforeStreak, _lastFailure);
+                    ExportLog.ExportRecovered(_logger, _exporter, _unreportedFailures, UnreportedSeconds(), Lost(totals) - _lostReported, _lastFailure);
+                    Summarised(totals);
                 }
 
-                _lostBeforeStreak = Lost(totals);
                 return;
             }
 
             _lastFailure = failure ?? _lastFailure;
+            if (_unreportedFailures++ == 0)
+            {
+                _unreportedSince = _time.GetTimestamp();
+            }
+
             if (!_failing)
             {
                 _failing = true;
-                _failedExports = 0;
-                _streakStarted = _time.GetTimestamp();
-                _lastFailure = failure ?? UnknownFailure;
-                ExportLog.ExportFailing(_logger, _exporter, _lastFailure);
+                if (_lastFailingLine is not { } last || _time.GetElapsedTime(last) >= ReportInterval)
+                {
+                    _lastFailingLine = _time.GetTimestamp();
+                    _failingLineOpen = true;
+                    ExportLog.ExportFailing(_logger, _exporter, _lastFailure);
+                }
             }
-
-            _failedExports++;
         }
     }
 
-    /// <summary>After each round of the export thread: reports drops, at most once per <see cref="DropReportInterval"/>.</summary>
+    /// <summary>After each round of the export thread: reports drops, at most once per <see cref="ReportInterval"/>.</summary>
     public void Cycle(ExportTotals totals)
     {
         lock (_gate)
         {
-            if (_lastDropReport is { } last && _time.GetElapsedTime(last) < DropReportInterval)
+            if (_lastDropReport is { } last && _time.GetElapsedTime(last) < ReportInterval)
             {
                 return;
             }
@@ -91,17 +101,23 @@ internal sealed class ExportHealth
         }
     }
 
-    /// <summary>At shutdown: closes an open failure streak and reports every drop not reported yet.</summary>
+    /// <summary>At shutdown: closes the failure story (failing now, or failures not yet reported) and reports every drop not reported yet.</summary>
     public void Stopped(ExportTotals totals)
     {
         lock (_gate)
         {
             if (_failing)
             {
-                _failing = false;
-                ExportLog.StoppedWhileFailing(_logger, _exporter, _failedExports, StreakSeconds(), Lost(totals) - _lostBeforeStreak, _lastFailure);
+                ExportLog.StoppedWhileFailing(_logger, _exporter, _unreportedFailures, UnreportedSeconds(), Lost(totals) - _lostReported, _lastFailure);
+                Summarised(totals);
+            }
+            else if (_unreportedFailures > 0)
+            {
+                ExportLog.ExportRecovered(_logger, _exporter, _unreportedFailures, UnreportedSeconds(), Lost(totals) - _lostReported, _lastFailure);
+                Summarised(totals);
             }
 
+            _failing = false;
             ReportDrops(totals);
         }
     }
@@ -109,7 +125,14 @@ internal sealed class ExportHealth
     private static long Lost(ExportTotals totals) =>
         DropReasons.All.Where(DropReasons.IsExporterFailure).Sum(totals.DroppedFor);
 
-    private double StreakSeconds() => _time.GetElapsedTime(_streakStarted).TotalSeconds;
+    private double UnreportedSeconds() => _time.GetElapsedTime(_unreportedSince).TotalSeconds;
+
+    private void Summarised(ExportTotals totals)
+    {
+        _unreportedFailures = 0;
+        _failingLineOpen = false;
+        _lostReported = Lost(totals);
+    }
 
     private void ReportDrops(ExportTotals totals)
     {
@@ -119,7 +142,7 @@ internal sealed class ExportHealth
         {
             if (DropReasons.IsExporterFailure(reason))
             {
-                continue; // the failure streak's lines report these
+                continue; // the failure lines report these
             }
 
             var delta = totals.DroppedFor(reason) - _reported[(int)reason];

@@ -4,9 +4,10 @@ namespace Tracing.Sdk.Exporters.Batching;
 
 /// <summary>
 /// What an operator sees of export trouble (category <c>Tracing.Sdk.Exporters</c>): one line when an
-/// exporter starts failing, one when it recovers (or stops while failing), and at most one line per
-/// minute about spans dropped for other reasons. Never a line per span or per failed export. No line
-/// holds a header value, a request or response body, or a message the collector sent.
+/// exporter starts failing (at most one a minute, however often it flaps), one when it recovers or
+/// stops while failing, and at most one line a minute about spans dropped for other reasons. Never a
+/// line per span or per failed export. No line holds a header value, a request or response body, or a
+/// message the collector sent.
 /// </summary>
 internal static partial class ExportLog
 {
@@ -17,7 +18,7 @@ internal static partial class ExportLog
     public static partial void ExportFailing(ILogger logger, string exporter, string failure);
 
     [LoggerMessage(102, LogLevel.Information,
-        "Exporter {Exporter} recovered after {FailedExports} failed export(s) in {DurationSeconds:0.0} s; {LostSpans} span(s) were lost. Last failure: {Failure}.")]
+        "Exporter {Exporter} recovered: {FailedExports} failed export(s) in {DurationSeconds:0.0} s since the last report; {LostSpans} span(s) were lost. Last failure: {Failure}.")]
     public static partial void ExportRecovered(ILogger logger, string exporter, long failedExports, double durationSeconds, long lostSpans, string failure);
 
     [LoggerMessage(103, LogLevel.Warning,
@@ -25,6 +26,6 @@ internal static partial class ExportLog
     public static partial void SpansDropped(ILogger logger, string exporter, long droppedSpans, string reasons);
 
     [LoggerMessage(104, LogLevel.Warning,
-        "Exporter {Exporter} stopped while failing: {FailedExports} failed export(s) in {DurationSeconds:0.0} s, {LostSpans} span(s) lost. Last failure: {Failure}.")]
+        "Exporter {Exporter} stopped while failing: {FailedExports} failed export(s) in {DurationSeconds:0.0} s since the last report, {LostSpans} span(s) lost. Last failure: {Failure}.")]
     public static partial void StoppedWhileFailing(ILogger logger, string exporter, long failedExports, double durationSeconds, long lostSpans, string failure);
 }

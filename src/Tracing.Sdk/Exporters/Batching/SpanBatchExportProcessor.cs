@@ -52,6 +52,7 @@ internal sealed class SpanBatchExportProcessor : BaseExportProcessor<Activity>
     private int _abandoned;
     private int _scheduledDue;
     private int _workerExited;
+    private int _stopReported;
     private int _disposed;
 
     public SpanBatchExportProcessor(BaseExporter<Activity> exporter, ExportAccounting accounting, BatchOptions options, TimeProvider timeProvider)
@@ -175,8 +176,11 @@ internal sealed class SpanBatchExportProcessor : BaseExportProcessor<Activity>
         }
 
         _schedule.Dispose();
-        _accounting.PublishQueueFull();
-        _accounting.Health.Stopped(_accounting.Totals);
+        if (Volatile.Read(ref _workerExited) != 0)
+        {
+            ReportStopped();
+        }
+
         return drained && exporterStopped;
     }
 
@@ -300,6 +304,22 @@ internal sealed class SpanBatchExportProcessor : BaseExportProcessor<Activity>
         {
             Volatile.Write(ref _workerExited, 1);
             PulseProgress();
+
+            // An export still under way when the shutdown gave up ends here: report after it.
+            if (Volatile.Read(ref _closed) != 0)
+            {
+                ReportStopped();
+            }
+        }
+    }
+
+    /// <summary>The last word of the operator log, once, after the last export.</summary>
+    private void ReportStopped()
+    {
+        if (Interlocked.Exchange(ref _stopReported, 1) == 0)
+        {
+            _accounting.PublishQueueFull();
+            _accounting.Health.Stopped(_accounting.Totals);
         }
     }
 
