@@ -8,7 +8,8 @@ namespace Tracing.Sdk.Exporters.Otlp;
 /// OTLP/gRPC and OTLP/HTTP alike through the <see cref="HttpClient"/> its options' <c>HttpClientFactory</c>
 /// gives it, so this one stage serves both.
 /// <list type="bullet">
-/// <item>The request body is read once and each attempt sends a fresh copy of the request.</item>
+/// <item>The first attempt is the request as given; only when it is to be sent again is its body read
+/// (once) and each further attempt a fresh copy of the request.</item>
 /// <item>A gRPC answer is judged by its <c>grpc-status</c>: from the trailers, read after the (small)
 /// response body, or from the headers of a Trailers-Only response.</item>
 /// <item>The next attempt waits for the collector's <c>Retry-After</c> / <c>RetryInfo</c> if it gave
@@ -99,25 +100,16 @@ internal sealed class OtlpRetryHandler : DelegatingHandler
     private async ValueTask<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool sync, CancellationToken cancellationToken)
     {
         var grpc = IsGrpc(request);
-        if (!_retry)
-        {
-            var (only, _, onlyFailure) = await TryAttemptAsync(request, grpc, sync, cancellationToken).ConfigureAwait(false);
-            return Final(only, onlyFailure);
-        }
-
         var started = _time.GetTimestamp();
-        byte[]? body = null;
-        if (request.Content is { } content)
-        {
-            body = sync ? ReadBody(content, cancellationToken) : await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         var backoff = default(RetryBackoff);
+        byte[]? body = null;
+
+        // The first attempt is the request itself: an export that succeeds copies nothing.
+        var attempt = request;
         while (true)
         {
-            var attempt = Copy(request, body);
             var (response, outcome, failure) = await TryAttemptAsync(attempt, grpc, sync, cancellationToken).ConfigureAwait(false);
-            if (outcome.Succeeded || !outcome.Retryable)
+            if (!_retry || outcome.Succeeded || !outcome.Retryable)
             {
                 return Final(response, failure);
             }
@@ -129,8 +121,28 @@ internal sealed class OtlpRetryHandler : DelegatingHandler
                 return Final(response, failure);
             }
 
+            if (body is null && request.Content is { } content)
+            {
+                // Read once, from the caller's content (OpenTelemetry's exporter sends its serialisation
+                // buffer, which can be read again and stays valid until the export returns).
+                try
+                {
+                    body = sync ? ReadBody(content, cancellationToken) : await content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or IOException or NotSupportedException)
+                {
+                    // Content that cannot be read twice cannot be sent twice.
+                    return Final(response, failure);
+                }
+            }
+
             response?.Dispose();
-            attempt.Dispose();
+            if (!ReferenceEquals(attempt, request))
+            {
+                attempt.Dispose();
+            }
+
+            attempt = Copy(request, body);
             _accounting.Retried(outcome.Reason);
             if (sync)
             {
