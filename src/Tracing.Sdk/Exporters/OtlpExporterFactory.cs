@@ -21,7 +21,10 @@ internal static class OtlpExporterFactory
         var budget = TimeSpan.FromMilliseconds(Math.Min(options.TimeoutMilliseconds, exportTimeoutMilliseconds));
         exporterOptions.TimeoutMilliseconds = (int)budget.TotalMilliseconds;
         var mode = options.Retry;
-        exporterOptions.HttpClientFactory = () => OtlpHttpClientFactory.Create(mode, budget, metrics.TimeProvider, metrics.ForExporter(ExporterNames.Otlp));
+        var transport = exporterOptions.HttpClientFactory; // OpenTelemetry's default, before it is replaced
+        var maxResponseBytes = exporterOptions.MaxResponseSizeBytes;
+        exporterOptions.HttpClientFactory = () =>
+            OtlpHttpClientFactory.Create(transport, mode, budget, maxResponseBytes, metrics.TimeProvider, metrics.ForExporter(ExporterNames.Otlp));
         return new GuardedOtlpTraceExporter(exporterOptions);
     }
 

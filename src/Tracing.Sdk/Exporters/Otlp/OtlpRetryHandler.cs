@@ -8,8 +8,9 @@ namespace Tracing.Sdk.Exporters.Otlp;
 /// OTLP/gRPC and OTLP/HTTP alike through the <see cref="HttpClient"/> its options' <c>HttpClientFactory</c>
 /// gives it, so this one stage serves both.
 /// <list type="bullet">
-/// <item>The first attempt is the request as given; only when it is to be sent again is its body read
-/// (once) and each further attempt a fresh copy of the request.</item>
+/// <item>Each attempt is a request message of its own (the client behind sends a message once): the
+/// first shares the caller's content; only when the request is to be sent again is its body read (once)
+/// and copied into the further attempts.</item>
 /// <item>A gRPC answer is judged by its <c>grpc-status</c>: from the trailers, read after the (small)
 /// response body, or from the headers of a Trailers-Only response.</item>
 /// <item>The next attempt waits for the collector's <c>Retry-After</c> / <c>RetryInfo</c> if it gave
@@ -24,16 +25,21 @@ namespace Tracing.Sdk.Exporters.Otlp;
 /// </summary>
 internal sealed class OtlpRetryHandler : DelegatingHandler
 {
-    // A successful or failed OTLP response is a few bytes; a body beyond this is not an OTLP answer.
-    private const int MaxResponseBytes = 4 * 1024 * 1024;
-
+    private readonly int _maxResponseBytes;
     private readonly bool _retry;
     private readonly TimeSpan _budget;
     private readonly TimeProvider _time;
     private readonly Batching.ExportAccounting _accounting;
 
-    public OtlpRetryHandler(OtlpRetryMode mode, TimeSpan budget, TimeProvider time, Batching.ExportAccounting accounting, HttpMessageHandler? inner = null)
+    /// <param name="mode">Whether transient failures are sent again.</param>
+    /// <param name="budget">One export's time, retries included.</param>
+    /// <param name="time">The clock of the waits.</param>
+    /// <param name="accounting">Where retries and failures are counted.</param>
+    /// <param name="inner">Where attempts go (every attempt is a request message of its own).</param>
+    /// <param name="maxResponseBytes">The largest gRPC response body read for its trailers (OTLP answers are a few bytes; the specification recommends accepting 4 MiB).</param>
+    public OtlpRetryHandler(OtlpRetryMode mode, TimeSpan budget, TimeProvider time, Batching.ExportAccounting accounting, HttpMessageHandler? inner = null, int maxResponseBytes = 4 * 1024 * 1024)
     {
+        _maxResponseBytes = maxResponseBytes;
         _retry = mode == OtlpRetryMode.Memory;
         _budget = budget;
         _time = time;
@@ -75,7 +81,11 @@ internal sealed class OtlpRetryHandler : DelegatingHandler
             ((IDictionary<string, object?>)copy.Options)[option.Key] = option.Value;
         }
 
-        if (body is not null)
+        if (body is null)
+        {
+            copy.Content = request.Content;
+        }
+        else
         {
             var content = new ByteArrayContent(body);
             foreach (var header in request.Content!.Headers.NonValidated)
@@ -104,8 +114,8 @@ internal sealed class OtlpRetryHandler : DelegatingHandler
         var backoff = default(RetryBackoff);
         byte[]? body = null;
 
-        // The first attempt is the request itself: an export that succeeds copies nothing.
-        var attempt = request;
+        // The first attempt shares the caller's content: an export that succeeds copies no bytes.
+        var attempt = Copy(request, body: null);
         while (true)
         {
             var (response, outcome, failure) = await TryAttemptAsync(attempt, grpc, sync, cancellationToken).ConfigureAwait(false);
@@ -137,9 +147,9 @@ internal sealed class OtlpRetryHandler : DelegatingHandler
             }
 
             response?.Dispose();
-            if (!ReferenceEquals(attempt, request))
+            if (attempt.Content is not null && !ReferenceEquals(attempt.Content, request.Content))
             {
-                attempt.Dispose();
+                attempt.Dispose(); // its own copy of the body; the caller's content is the caller's to dispose
             }
 
             attempt = Copy(request, body);
@@ -179,9 +189,9 @@ internal sealed class OtlpRetryHandler : DelegatingHandler
                 // The status is in the trailers, which follow the body. (gRPC needs HTTP/2, which has no
                 // synchronous send, so this is the asynchronous path.)
 #if NET9_0_OR_GREATER
-                await response.Content.LoadIntoBufferAsync(MaxResponseBytes, cancellationToken).ConfigureAwait(false);
+                await response.Content.LoadIntoBufferAsync(_maxResponseBytes, cancellationToken).ConfigureAwait(false);
 #else
-                await response.Content.LoadIntoBufferAsync(MaxResponseBytes).ConfigureAwait(false);
+                await response.Content.LoadIntoBufferAsync(_maxResponseBytes).ConfigureAwait(false);
 #endif
             }
 
