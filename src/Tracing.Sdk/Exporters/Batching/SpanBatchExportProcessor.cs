@@ -148,12 +148,16 @@ internal sealed class SpanBatchExportProcessor : BaseExportProcessor<Activity>
         Interlocked.Exchange(ref _closed, 1);
 
         // Spans that passed the closed check before it was set finish their enqueue first (bounded).
-        var drained = WaitForActiveOnEnd(timeoutMilliseconds, started);
-        Interlocked.Exchange(ref _draining, 1);
-        Wake();
-        drained = drained && (timeoutMilliseconds == Timeout.Infinite
-            ? JoinWorker()
-            : _worker.Join(Remaining(timeoutMilliseconds, started)));
+        // With no time at all (a dispose without shutdown), no export is started: the queue is lost.
+        var drained = timeoutMilliseconds != 0 && WaitForActiveOnEnd(timeoutMilliseconds, started);
+        if (drained)
+        {
+            Interlocked.Exchange(ref _draining, 1);
+            Wake();
+            drained = timeoutMilliseconds == Timeout.Infinite
+                ? JoinWorker()
+                : _worker.Join(Remaining(timeoutMilliseconds, started));
+        }
 
         if (!drained)
         {
