@@ -1,19 +1,43 @@
 using System.Diagnostics;
 using OpenTelemetry;
+using Tracing.Sdk.Diagnostics;
 
 namespace Tracing.Sdk.Exporters;
 
-/// <summary>The <c>console</c> exporter: feeds a <see cref="WaterfallCollector"/> that prints each trace as a waterfall.</summary>
+/// <summary>
+/// The <c>console</c> exporter: feeds a <see cref="WaterfallCollector"/> that prints each trace as a
+/// waterfall. What it does on the application's thread is to post the start or end (no lock, no
+/// formatting); whatever goes wrong is contained here and never reaches <c>Activity.Start</c>/<c>Stop</c>.
+/// </summary>
 internal sealed class ConsoleWaterfallProcessor(WaterfallCollector collector, string serviceName, Action<WaterfallCollector>? release = null)
     : BaseProcessor<Activity>
 {
-    public override void OnStart(Activity data) => collector.Started(data);
+    public override void OnStart(Activity data)
+    {
+        try
+        {
+            collector.Started(data);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            TracingEventSource.Log.ComponentFailed(nameof(ConsoleWaterfallProcessor), ex.Message);
+        }
+    }
 
     public override void OnEnd(Activity data)
     {
-        if (data.Recorded)
+        if (!data.Recorded)
+        {
+            return;
+        }
+
+        try
         {
             collector.Ended(data, serviceName);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            TracingEventSource.Log.ComponentFailed(nameof(ConsoleWaterfallProcessor), ex.Message);
         }
     }
 

@@ -42,13 +42,11 @@ internal static class ExportProcessorFactory
             switch (name)
             {
                 case ExporterNames.Otlp:
-                    processors.Add(BatchProcessorFactory.Create(OtlpExporterFactory.Create(options.Otlp, metrics), name, options.Batch, metrics));
+                    processors.Add(BatchProcessorFactory.Create(OtlpExporterFactory.Create(options.Otlp, metrics, options.Batch.ExportTimeoutMilliseconds), name, options.Batch, metrics));
                     break;
                 case ExporterNames.JaegerUdp:
                     var jaeger = new JaegerUdpExporter(options.JaegerUdp, options.ServiceName!, metrics, timeProvider);
-                    var jaegerBatch = BatchProcessorFactory.Create(jaeger, name, options.Batch, metrics);
-                    jaeger.ObserveQueueDrops(jaegerBatch);
-                    processors.Add(jaegerBatch);
+                    processors.Add(BatchProcessorFactory.Create(jaeger, name, options.Batch, metrics));
                     break;
                 case ExporterNames.Console:
                     var collector = WaterfallCollector.AcquireShared(options.Console);

@@ -47,6 +47,36 @@ internal static class ExporterEnvironment
         {
             otlp.TimeoutMilliseconds = timeout;
         }
+
+        ApplyOtlpRetry(otlp, environment, errors);
+    }
+
+    /// <summary>
+    /// OpenTelemetry .NET's experimental switch for the OTLP exporter's retry. <c>in_memory</c> is what
+    /// <see cref="OtlpRetryMode.Memory"/> does (transient failures sent again with backoff, in memory,
+    /// within the export timeout), so it maps onto it. <c>disk</c> has no counterpart here: the retry
+    /// stays in memory, and OpenTelemetry's exporter, which reads the variable itself, keeps what still
+    /// fails on disk. Its other values make OpenTelemetry's exporter throw when it is created, so they
+    /// are start-up errors here, named with the value.
+    /// </summary>
+    private static void ApplyOtlpRetry(OtlpOptions otlp, OtelEnvironment environment, ICollection<string> errors)
+    {
+        switch (environment.Get(OtelEnvironmentVariables.OtlpRetry)?.ToLowerInvariant())
+        {
+            case null:
+                break;
+            case "in_memory":
+                otlp.Retry = OtlpRetryMode.Memory;
+                break;
+            case "disk" when environment.Get(OtelEnvironmentVariables.OtlpDiskRetryDirectory) is null:
+                errors.Add($"{OtelEnvironmentVariables.OtlpRetry}='disk' needs {OtelEnvironmentVariables.OtlpDiskRetryDirectory} (OpenTelemetry's exporter keeps failed exports in that directory).");
+                break;
+            case "disk":
+                break;
+            default:
+                errors.Add($"{OtelEnvironmentVariables.OtlpRetry}='{environment.Get(OtelEnvironmentVariables.OtlpRetry)}' is not one of: in_memory, disk.");
+                break;
+        }
     }
 
     private static void ApplyBatch(BatchOptions batch, OtelEnvironment environment, ICollection<string> errors)

@@ -18,9 +18,16 @@ internal static class ExporterOptionsValidation
 
         OptionChecks.OneOf(otlp.Protocol, OtlpProtocols.All, $"{key}:Otlp:Protocol", errors);
         OptionChecks.InRange(otlp.TimeoutMilliseconds, 1, int.MaxValue, $"{key}:Otlp:TimeoutMilliseconds", errors);
+        if (!Enum.IsDefined(otlp.Retry))
+        {
+            // The binder takes numbers too; names it rejects itself, with key and value.
+            errors.Add($"{key}:Otlp:Retry={(int)otlp.Retry} is not one of: none, memory.");
+        }
+
         if (otlp.Headers is not null && !OtlpHeaders.TryParse(otlp.Headers, out _, out var headerError))
         {
-            errors.Add($"{key}:Otlp:Headers='{otlp.Headers}' is malformed: {headerError}");
+            // Never the value: it holds credentials.
+            errors.Add($"{key}:Otlp:Headers is malformed: {headerError} (header values are not shown)");
         }
 
         var batch = options.Batch;

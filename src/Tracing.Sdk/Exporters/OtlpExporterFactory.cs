@@ -2,6 +2,7 @@ using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using Tracing.Sdk.Diagnostics;
+using Tracing.Sdk.Exporters.Otlp;
 
 namespace Tracing.Sdk.Exporters;
 
@@ -10,7 +11,22 @@ internal static class OtlpExporterFactory
 {
     public const string TracesPath = "v1/traces";
 
-    public static BaseExporter<Activity> Create(OtlpOptions options, TracingMetrics metrics) => new MeteredOtlpTraceExporter(CreateOptions(options), metrics);
+    /// <summary>
+    /// The exporter, sending through <see cref="OtlpHttpClientFactory"/>'s client: <see cref="OtlpOptions.Retry"/>
+    /// within a budget of <see cref="OtlpOptions.TimeoutMilliseconds"/>, at most <paramref name="exportTimeoutMilliseconds"/>.
+    /// </summary>
+    public static BaseExporter<Activity> Create(OtlpOptions options, TracingMetrics metrics, int exportTimeoutMilliseconds = int.MaxValue)
+    {
+        var exporterOptions = CreateOptions(options);
+        var budget = TimeSpan.FromMilliseconds(Math.Min(options.TimeoutMilliseconds, exportTimeoutMilliseconds));
+        exporterOptions.TimeoutMilliseconds = (int)budget.TotalMilliseconds;
+        var mode = options.Retry;
+        var transport = exporterOptions.HttpClientFactory; // OpenTelemetry's default, before it is replaced
+        var maxResponseBytes = exporterOptions.MaxResponseSizeBytes;
+        exporterOptions.HttpClientFactory = () =>
+            OtlpHttpClientFactory.Create(transport, mode, budget, maxResponseBytes, metrics.TimeProvider, metrics.ForExporter(ExporterNames.Otlp));
+        return new GuardedOtlpTraceExporter(exporterOptions);
+    }
 
     public static OtlpExporterOptions CreateOptions(OtlpOptions options)
     {

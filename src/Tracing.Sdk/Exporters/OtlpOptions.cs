@@ -23,6 +23,14 @@ public sealed class OtlpOptions
     /// <summary>How long one export may take, in milliseconds, &gt; 0. Default 10000.</summary>
     public int TimeoutMilliseconds { get; set; } = 10000;
 
+    /// <summary>
+    /// Whether a transiently failed export (gRPC <c>UNAVAILABLE</c>, HTTP 503, a refused connection, ...)
+    /// is sent again within <see cref="TimeoutMilliseconds"/>: <see cref="OtlpRetryMode.Memory"/> (the
+    /// default) or <see cref="OtlpRetryMode.None"/>. <c>OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY=in_memory</c>
+    /// gives <see cref="OtlpRetryMode.Memory"/>.
+    /// </summary>
+    public OtlpRetryMode Retry { get; set; } = OtlpRetryMode.Memory;
+
     /// <summary>The value <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c> gave, which is used without a path appended.</summary>
     internal string? SignalEndpointFromEnvironment { get; set; }
 }

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
+using Tracing.Sdk.Diagnostics;
 
 namespace Tracing.Sdk.Exporters;
 
@@ -11,10 +13,20 @@ namespace Tracing.Sdk.Exporters;
 /// one process show a trace as one block. Memory is bounded: at most <see cref="ConsoleExporterOptions.MaxTraces"/>
 /// traces of <see cref="ConsoleExporterOptions.MaxSpansPerTrace"/> spans, each held at most
 /// <see cref="ConsoleExporterOptions.MaxTraceAgeSeconds"/>.
+/// <para>
+/// A request thread only records that a span started or ended, in a bounded lock-free queue (a full
+/// queue drops the event, counted); the bookkeeping under the collector's lock, the snapshot of the
+/// span (whose tag values' <c>ToString</c> may throw) and the rendering all run on background threads.
+/// So the process-wide collector is never a lock every request takes, and nothing here can throw into
+/// the <c>Activity.Stop</c> of the application.
+/// </para>
 /// </summary>
 internal sealed class WaterfallCollector : IDisposable
 {
     private const int MaxPendingBlocks = 256;
+
+    // Start and end events waiting for the background pump; beyond this, events are dropped (counted).
+    private const int MaxPendingEvents = 65_536;
 
     private static readonly object s_sharedLock = new();
     private static WaterfallCollector? s_shared;
@@ -27,12 +39,15 @@ internal sealed class WaterfallCollector : IDisposable
     private readonly ConsoleExporterOptions _options;
     private readonly TimeProvider _time;
     private readonly TextWriter _writer;
+    private readonly ConcurrentQueue<SpanEvent> _events = new();
     private readonly Channel<PendingBlock> _blocks;
     private readonly Task _writing;
     private readonly ITimer _sweep;
     private readonly int _maxOpen;
     private long _spansDropped;
     private long _pendingBlocks;
+    private int _pendingEvents;
+    private int _pumpScheduled;
     private int _disposed;
 
     public WaterfallCollector(TextWriter writer, ConsoleExporterOptions options, TimeProvider time)
@@ -53,7 +68,7 @@ internal sealed class WaterfallCollector : IDisposable
         _sweep = time.CreateTimer(static state => ((WaterfallCollector)state!).PrintExpired(), this, sweepEvery, sweepEvery);
     }
 
-    /// <summary>Spans not printed because the console fell behind by more than 256 traces (or could not be written).</summary>
+    /// <summary>Spans not printed because the console fell behind by more than 256 traces (or could not be written, or their snapshot failed).</summary>
     public long SpansDropped => Interlocked.Read(ref _spansDropped);
 
     public static WaterfallCollector AcquireShared(ConsoleExporterOptions options)
@@ -81,62 +96,130 @@ internal sealed class WaterfallCollector : IDisposable
         collector.Dispose();
     }
 
+    /// <summary>Notes that <paramref name="activity"/> started; one interlocked add and a lock-free enqueue.</summary>
     public void Started(Activity activity)
     {
+        // A start that does not fit is only not tracked: its trace may print early, marked partial.
+        Post(new SpanEvent(activity, Service: null, _time.GetTimestamp()), countDropped: false);
+    }
+
+    /// <summary>Notes that <paramref name="activity"/> of <paramref name="service"/> ended; one interlocked add and a lock-free enqueue.</summary>
+    public void Ended(Activity activity, string service) =>
+        Post(new SpanEvent(activity, service, 0), countDropped: true);
+
+    /// <summary>Applies every start and end posted so far (the background pump does this by itself; tests and flushes call it to be sure).</summary>
+    public void ProcessPending()
+    {
+        // Blocks are handed to the writer inside the lock (a non-blocking write), so that whoever
+        // returns from here knows every event posted before is processed, whichever thread did it.
         lock (_lock)
         {
-            if (_open.Count < _maxOpen && _open.TryAdd(activity.SpanId, (activity.TraceId, _time.GetTimestamp())))
+            while (_events.TryDequeue(out var item))
             {
-                _openPerTrace[activity.TraceId] = _openPerTrace.GetValueOrDefault(activity.TraceId) + 1;
+                Interlocked.Decrement(ref _pendingEvents);
+                try
+                {
+                    if (item.Service is null)
+                    {
+                        Track(item.Activity, item.Timestamp);
+                    }
+                    else if (Collect(WaterfallSpan.From(item.Activity, item.Service)) is { } block)
+                    {
+                        Enqueue(block);
+                    }
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    TracingEventSource.Log.ComponentFailed(nameof(WaterfallCollector), ex.Message);
+                    if (item.Service is not null)
+                    {
+                        Interlocked.Increment(ref _spansDropped);
+                    }
+                }
             }
         }
     }
 
-    public void Ended(Activity activity, string service)
+    private void Post(SpanEvent item, bool countDropped)
     {
-        var span = WaterfallSpan.From(activity, service);
-        PendingBlock? block = null;
-        lock (_lock)
+        if (Interlocked.Increment(ref _pendingEvents) > MaxPendingEvents)
         {
-            var stillOpen = Close(span.SpanId) ?? _openPerTrace.GetValueOrDefault(span.TraceId);
-            if (!_traces.TryGetValue(span.TraceId, out var fragment))
+            Interlocked.Decrement(ref _pendingEvents);
+            if (countDropped)
             {
-                if (_traces.Count >= _options.MaxTraces)
-                {
-                    EvictOldest();
-                }
-
-                fragment = new Fragment(_time.GetTimestamp());
-                _traces.Add(span.TraceId, fragment);
+                Interlocked.Increment(ref _spansDropped);
             }
 
-            if (fragment.Spans.Count < _options.MaxSpansPerTrace)
-            {
-                fragment.Spans.Add(span);
-            }
-            else
-            {
-                fragment.Dropped++;
-            }
-
-            // Complete when nothing of this trace is open here any more. (Not "when the parent has
-            // ended": a client span ends at the response headers, before the server span below it.)
-            if (stillOpen <= 0)
-            {
-                _traces.Remove(span.TraceId);
-                block = new PendingBlock(fragment.Spans, fragment.Dropped, Complete: true);
-            }
+            return;
         }
 
-        if (block is { } completed)
+        _events.Enqueue(item);
+        if (Interlocked.CompareExchange(ref _pumpScheduled, 1, 0) == 0)
         {
-            Enqueue(completed);
+            ThreadPool.UnsafeQueueUserWorkItem(static collector => collector.Pump(), this, preferLocal: false);
         }
+    }
+
+    private void Pump()
+    {
+        ProcessPending();
+        Volatile.Write(ref _pumpScheduled, 0);
+
+        // An event posted after the queue was emptied but before the flag was cleared found the pump
+        // still scheduled: look again.
+        if (!_events.IsEmpty && Interlocked.CompareExchange(ref _pumpScheduled, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static collector => collector.Pump(), this, preferLocal: false);
+        }
+    }
+
+    private void Track(Activity activity, long started)
+    {
+        if (_open.Count < _maxOpen && _open.TryAdd(activity.SpanId, (activity.TraceId, started)))
+        {
+            _openPerTrace[activity.TraceId] = _openPerTrace.GetValueOrDefault(activity.TraceId) + 1;
+        }
+    }
+
+    /// <summary>Holds an ended span; returns the trace's block when nothing of it is open any more. Under the lock.</summary>
+    private PendingBlock? Collect(WaterfallSpan span)
+    {
+        var stillOpen = Close(span.SpanId) ?? _openPerTrace.GetValueOrDefault(span.TraceId);
+        if (!_traces.TryGetValue(span.TraceId, out var fragment))
+        {
+            if (_traces.Count >= _options.MaxTraces)
+            {
+                EvictOldest();
+            }
+
+            fragment = new Fragment(_time.GetTimestamp());
+            _traces.Add(span.TraceId, fragment);
+        }
+
+        if (fragment.Spans.Count < _options.MaxSpansPerTrace)
+        {
+            fragment.Spans.Add(span);
+        }
+        else
+        {
+            fragment.Dropped++;
+        }
+
+        // Complete when nothing of this trace is open here any more. (Not "when the parent has
+        // ended": a client span ends at the response headers, before the server span below it.)
+        if (stillOpen > 0)
+        {
+            return null;
+        }
+
+        _traces.Remove(span.TraceId);
+        return new PendingBlock(fragment.Spans, fragment.Dropped, Complete: true);
     }
 
     /// <summary>Prints every held fragment and waits (up to <paramref name="timeout"/>) until the console has it.</summary>
     public bool Flush(TimeSpan timeout)
     {
+        ProcessPending();
         List<PendingBlock> blocks;
         lock (_lock)
         {
@@ -155,6 +238,8 @@ internal sealed class WaterfallCollector : IDisposable
     /// <summary>Waits (up to <paramref name="timeout"/>) until every rendered block has been written.</summary>
     public bool WaitForOutput(TimeSpan timeout)
     {
+        ProcessPending();
+
         // A real-time bound (not the injected clock): this waits for the console, not for spans.
         var waited = Stopwatch.StartNew();
         var spin = new SpinWait();
@@ -219,6 +304,7 @@ internal sealed class WaterfallCollector : IDisposable
 
     private void PrintExpired()
     {
+        ProcessPending();
         var now = _time.GetTimestamp();
         var maxAge = (long)(_options.MaxTraceAgeSeconds * _time.TimestampFrequency);
         List<PendingBlock>? blocks = null;
@@ -263,6 +349,9 @@ internal sealed class WaterfallCollector : IDisposable
             }
         }
     }
+
+    /// <summary>A span start (<paramref name="Service"/> null, with its start timestamp) or end, waiting for the pump.</summary>
+    private readonly record struct SpanEvent(Activity Activity, string? Service, long Timestamp);
 
     /// <summary>A trace handed to the writer: the spans held, how many more were not held, and whether its root had ended.</summary>
     private readonly record struct PendingBlock(List<WaterfallSpan> Spans, int NotHeld, bool Complete)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Tracing.Sdk.Exporters;
 
@@ -31,7 +32,8 @@ internal sealed record WaterfallSpan(
         {
             if (activity.GetTagItem(key) is { } value)
             {
-                highlights = highlights.Length == 0 ? $"{key}={value}" : $"{highlights} {key}={value}";
+                var text = Text(value);
+                highlights = highlights.Length == 0 ? $"{key}={text}" : $"{highlights} {key}={text}";
             }
         }
 
@@ -47,5 +49,18 @@ internal sealed record WaterfallSpan(
             activity.Status,
             activity.StatusDescription,
             highlights);
+    }
+
+    /// <summary>A tag value as text; a value whose <c>ToString</c> throws is shown as such rather than losing the span.</summary>
+    private static string Text(object value)
+    {
+        try
+        {
+            return Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return $"<{value.GetType().Name}: ToString threw {ex.GetType().Name}>";
+        }
     }
 }

@@ -19,6 +19,8 @@ internal static class OtelEnvironmentVariables
     public const string OtlpTracesHeaders = "OTEL_EXPORTER_OTLP_TRACES_HEADERS";
     public const string OtlpTimeout = "OTEL_EXPORTER_OTLP_TIMEOUT";
     public const string OtlpTracesTimeout = "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT";
+    public const string OtlpRetry = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
+    public const string OtlpDiskRetryDirectory = "OTEL_DOTNET_EXPERIMENTAL_OTLP_DISK_RETRY_DIRECTORY_PATH";
 
     public const string BspScheduleDelay = "OTEL_BSP_SCHEDULE_DELAY";
     public const string BspExportTimeout = "OTEL_BSP_EXPORT_TIMEOUT";

@@ -18,4 +18,12 @@ internal sealed class HttpClientCall
 
     /// <summary>Whether the send was cancelled (HttpClient reports no exception object for that).</summary>
     public bool Cancelled { get; set; }
+
+    /// <summary>Lets go of the request, response and exception once the span has been described.</summary>
+    public void Release()
+    {
+        Request = null;
+        Response = null;
+        Exception = null;
+    }
 }

@@ -37,18 +37,29 @@ internal sealed class HttpClientSpanProcessor : BaseProcessor<Activity>
     {
         if (!data.IsAllDataRequested
             || !string.Equals(data.Source.Name, HttpClientSpanNames.SourceName, StringComparison.Ordinal)
-            || data.GetCustomProperty(HttpClientCall.PropertyKey) is not HttpClientCall { Request: { } request } call)
+            || data.GetCustomProperty(HttpClientCall.PropertyKey) is not HttpClientCall call)
         {
             return;
         }
 
         try
         {
-            Describe(data, request, call);
+            if (call.Request is { } request)
+            {
+                Describe(data, request, call);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             TracingEventSource.Log.ComponentFailed(nameof(HttpClientSpanProcessor), ex.Message);
+        }
+        finally
+        {
+            // The span now says all it will say; it may wait in an export queue for seconds, and must
+            // not keep the request and response (headers, content buffers, the connection's objects)
+            // alive meanwhile.
+            call.Release();
+            data.SetCustomProperty(HttpClientCall.PropertyKey, null);
         }
     }
 

@@ -165,10 +165,57 @@ public sealed class WaterfallCollectorTests : IDisposable
             End(collector, Start(collector, $"trace {i}"), "svc");
         }
 
+        collector.ProcessPending();
         Assert.Equal(299 - 256, collector.SpansDropped);
         writer.Release.Set();
         Assert.True(collector.WaitForOutput(TimeSpan.FromSeconds(10)));
         collector.Dispose();
+    }
+
+    [Fact]
+    public void TagWhoseToStringThrows_IsShownAsSuch_AndTheTraceIsStillPrinted()
+    {
+        using var collector = Create();
+        var root = Start(collector, "GET /odd");
+        root.SetTag("http.response.status_code", new ThrowingValue());
+        End(collector, root, "front");
+
+        var text = Flushed(collector, flushHeld: false);
+
+        Assert.Contains("GET /odd", text, StringComparison.Ordinal);
+        Assert.Contains("http.response.status_code=<ThrowingValue: ToString threw InvalidOperationException>", text, StringComparison.Ordinal);
+        Assert.Equal(0, collector.SpansDropped);
+    }
+
+    [Fact]
+    public async Task RequestThreads_NeverWaitForTheCollector_WhileItIsBusy()
+    {
+        // The background pump is stuck inside a tag's ToString, under the collector's lock. Spans that
+        // start and end meanwhile are only posted: if a request thread took that lock, this would not
+        // finish before the pump is released.
+        var value = new BlockingValue();
+        using var collector = Create();
+        var slow = Start(collector, "slow");
+        slow.SetTag("http.response.status_code", value);
+        End(collector, slow, "svc");
+        await value.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var requests = Task.Run(() =>
+        {
+            // Fewer than the 256 blocks the console writer may fall behind by, so none is dropped.
+            for (var i = 0; i < 200; i++)
+            {
+                Activity.Current = null;
+                End(collector, Start(collector, $"request {i}"), "svc");
+            }
+        });
+        await requests.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(value.Release.IsSet);
+
+        value.Release.Set();
+        var text = Flushed(collector, flushHeld: false);
+        Assert.Equal(201, Blocks(text).Length);
+        Assert.Equal(0, collector.SpansDropped);
     }
 
     private WaterfallCollector Create(ConsoleExporterOptions? options = null) =>
@@ -206,6 +253,25 @@ public sealed class WaterfallCollectorTests : IDisposable
 
     private static string[] Blocks(string text) =>
         text.Split("trace ", StringSplitOptions.RemoveEmptyEntries);
+
+    private sealed class ThrowingValue
+    {
+        public override string ToString() => throw new InvalidOperationException("no text for you");
+    }
+
+    private sealed class BlockingValue
+    {
+        public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ManualResetEventSlim Release { get; } = new();
+
+        public override string ToString()
+        {
+            Entered.TrySetResult();
+            Release.Wait(TimeSpan.FromSeconds(30));
+            return "released";
+        }
+    }
 
     private sealed class BlockingWriter : TextWriter
     {

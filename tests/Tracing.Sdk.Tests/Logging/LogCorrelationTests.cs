@@ -35,9 +35,11 @@ public sealed class LogCorrelationTests
 
         var logger = provider.GetRequiredService<ILogger<LogCorrelationTests>>();
         using var source = new ActivitySource(sourceName);
+        string traceId, parentId, childId;
         using (var parent = source.StartActivity("parent")!)
         using (var child = source.StartActivity("child")!)
         {
+            (traceId, parentId, childId) = (child.TraceId.ToHexString(), parent.SpanId.ToHexString(), child.SpanId.ToHexString());
             logger.LogInformation("inside");
         }
 
@@ -46,11 +48,11 @@ public sealed class LogCorrelationTests
 
         var inside = capture.Entries.Single(e => e.Message == "inside").Scope;
         var outside = capture.Entries.Single(e => e.Message == "outside").Scope;
-        Assert.Equal(32, ((string)inside["TraceId"]!).Length);
-        Assert.Equal(16, ((string)inside["SpanId"]!).Length);
-        Assert.Equal(16, ((string)inside["ParentId"]!).Length);
-        Assert.NotEqual(inside["SpanId"], inside["ParentId"]);
+        Assert.Equal(traceId, inside["TraceId"]);
+        Assert.Equal(childId, inside["SpanId"]);
+        Assert.Equal(parentId, inside["ParentId"]);
         Assert.False(outside.ContainsKey("TraceId"));
+        Assert.False(outside.ContainsKey("SpanId"));
     }
 
     [Fact]
@@ -62,14 +64,17 @@ public sealed class LogCorrelationTests
             app => app.MapGet("/log", (ILogger<LogCorrelationTests> log) =>
             {
                 log.LogInformation("handling");
-                return Activity.Current?.TraceId.ToHexString();
+                return $"{Activity.Current?.TraceId.ToHexString()} {Activity.Current?.SpanId.ToHexString()}";
             }),
             builder => builder.Logging.AddProvider(capture));
 
         using var client = new HttpClient { BaseAddress = new Uri(app.BaseAddress()) };
-        var traceId = await client.GetStringAsync("/log");
+        var ids = (await client.GetStringAsync("/log")).Split(' ');
 
+        // The server span's own ids: the request's span, not a parent or a second span.
         var entry = capture.Entries.Single(e => e.Message == "handling");
-        Assert.Equal(traceId, entry.Scope["TraceId"]);
+        Assert.Equal(32, ids[0].Length);
+        Assert.Equal(ids[0], entry.Scope["TraceId"]);
+        Assert.Equal(ids[1], entry.Scope["SpanId"]);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using OpenTelemetry;
 using Tracing.Sdk.Diagnostics;
+using Tracing.Sdk.Exporters.Batching;
 
 namespace Tracing.Sdk.Exporters.JaegerUdp;
 
@@ -16,12 +17,12 @@ internal sealed class JaegerUdpExporter : BaseExporter<Activity>
     private readonly int _maxPacketSize;
     private readonly string _serviceName;
     private readonly TracingMetrics _metrics;
+    private readonly ExportAccounting _accounting;
     private readonly JaegerAgentClient _client;
     private readonly string _clientUuid = Guid.NewGuid().ToString();
     private readonly object _gate = new();
     private readonly DatagramSink _sink;
     private JaegerDatagramAssembler? _assembler;
-    private Func<long>? _queueDropped;
     private bool _stopped;
 
     public JaegerUdpExporter(
@@ -29,15 +30,19 @@ internal sealed class JaegerUdpExporter : BaseExporter<Activity>
         string serviceName,
         TracingMetrics metrics,
         TimeProvider timeProvider,
-        Func<string, IPAddress[]>? resolve = null)
+        Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
     {
         _compact = JaegerUdpProtocols.IsCompact(options.Protocol);
         _maxPacketSize = options.MaxPacketSize;
         _serviceName = serviceName;
         _metrics = metrics;
+        _accounting = metrics.ForExporter(ExporterNames.JaegerUdp);
         _client = new JaegerAgentClient(options.Host, options.Port, timeProvider, resolve);
         _sink = (datagram, _) => _client.Send(datagram);
     }
+
+    /// <summary>The agent's socket and address (for tests).</summary>
+    internal JaegerAgentClient Client => _client;
 
     /// <summary>Where datagrams go now (null until the host resolves).</summary>
     public IPEndPoint? Endpoint
@@ -62,10 +67,6 @@ internal sealed class JaegerUdpExporter : BaseExporter<Activity>
             }
         }
     }
-
-    /// <summary>Reports <paramref name="processor"/>'s queue-full drops to the agent (<c>ClientStats.fullQueueDroppedSpans</c>).</summary>
-    public void ObserveQueueDrops(BatchExportProcessor<Activity> processor) =>
-        _queueDropped = () => BatchProcessorFactory.DroppedCount(processor) ?? 0;
 
     public override ExportResult Export(in Batch<Activity> batch)
     {
@@ -146,50 +147,33 @@ internal sealed class JaegerUdpExporter : BaseExporter<Activity>
         {
             var writer = _compact ? (ThriftWriter)new ThriftCompactWriter() : new ThriftBinaryWriter();
             var process = JaegerProcessWriter.Serialize(writer, serviceName, tags, _clientUuid);
-            return new JaegerDatagramAssembler(_compact, _maxPacketSize, process, _sink, _queueDropped);
+            // ClientStats.fullQueueDroppedSpans: what the batch queue in front of this exporter dropped.
+            return new JaegerDatagramAssembler(_compact, _maxPacketSize, process, _sink, () => _accounting.QueueFullDropped);
         }
     }
 
     private void Report(JaegerSendTotals before, JaegerSendTotals after)
     {
         const string name = ExporterNames.JaegerUdp;
-        var sent = after.SpansSent - before.SpansSent;
-        var failed = after.SpansFailed - before.SpansFailed;
-        var tooLarge = after.SpansTooLarge - before.SpansTooLarge;
-        var unencodable = after.SpansUnencodable - before.SpansUnencodable;
+
+        // Per datagram, so the exporter settles its spans itself: the batch processor settles only
+        // what is left (nothing, unless this threw half-way).
+        _accounting.ExporterSent(after.SpansSent - before.SpansSent);
+        _accounting.ExporterDropped(DropReason.SocketFailure, after.SpansFailed - before.SpansFailed);
+        _accounting.ExporterDropped(DropReason.TooLarge, after.SpansTooLarge - before.SpansTooLarge);
+        _accounting.ExporterDropped(DropReason.EncodingFailure, after.SpansUnencodable - before.SpansUnencodable);
+        if (after.SpansFailed > before.SpansFailed)
+        {
+            _accounting.NoteFailure($"sending to the agent failed: {_client.LastError}");
+        }
+
         var truncated = after.SpansTruncated - before.SpansTruncated;
-        var datagrams = after.DatagramsSent - before.DatagramsSent;
-
-        if (sent > 0)
-        {
-            _metrics.SpansExported(name, sent, success: true);
-        }
-
-        if (failed + tooLarge + unencodable > 0)
-        {
-            _metrics.SpansExported(name, failed + tooLarge + unencodable, success: false);
-        }
-
-        if (failed > 0)
-        {
-            _metrics.SpansDropped(name, "socket_failure", failed);
-        }
-
-        if (tooLarge > 0)
-        {
-            _metrics.SpansDropped(name, "too_large", tooLarge);
-        }
-
-        if (unencodable > 0)
-        {
-            _metrics.SpansDropped(name, "encoding_failure", unencodable);
-        }
-
         if (truncated > 0)
         {
             _metrics.SpansTruncated(name, truncated);
         }
 
+        var datagrams = after.DatagramsSent - before.DatagramsSent;
         if (datagrams > 0)
         {
             _metrics.DatagramsSent(name, datagrams);

@@ -54,34 +54,40 @@ public sealed class JaegerAgentClientTests
     }
 
     [Fact]
-    public void UnresolvableHost_FailsEverySpan_WithoutThrowing_AndRetriesResolutionOnlyAfterTheRetryInterval()
+    public async Task UnresolvableHost_FailsEverySpan_WithoutThrowing_AndRetriesResolutionOnlyAfterTheRetryInterval()
     {
         using var spans = new SpanFactory();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var lookups = 0;
         var metrics = new TracingMetrics();
         using var dropped = new MetricCollector<long>(metrics.Meter, "tracing.sdk.spans.dropped");
-        using var exporter = SpanFactory.Exporter(6831, metrics: metrics, time: time, host: "nonexistent.invalid", maxPacketSize: 600, resolve: host =>
+        using var exporter = SpanFactory.Exporter(6831, metrics: metrics, time: time, host: "nonexistent.invalid", maxPacketSize: 600, resolve: (_, _) =>
         {
-            lookups++;
-            return Dns.GetHostAddresses(host);
+            Interlocked.Increment(ref lookups);
+            throw new SocketException((int)SocketError.HostNotFound);
         });
+        await exporter.Client.LastResolution.WaitAsync(TimeSpan.FromSeconds(10));
 
-        // Three exports of ten datagrams each: one lookup, not one per datagram.
+        // Three exports of ten datagrams each: the exports never look the name up themselves.
         for (var i = 0; i < 3; i++)
         {
             var batch = Enumerable.Range(0, 10).Select(_ => spans.Root("x", a => a.SetTag("pad", new string('p', 300)))).ToArray();
             Assert.Equal(ExportResult.Failure, exporter.Export(SpanFactory.Batch(batch)));
         }
 
-        Assert.Equal(1, lookups);
+        Assert.Equal(1, Volatile.Read(ref lookups));
         Assert.Null(exporter.Endpoint);
+        Assert.Equal(SocketError.HostNotFound, exporter.Client.LastError);
         Assert.Equal(30, exporter.Totals.SpansFailed);
         Assert.Equal(30, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["reason"] == "socket_failure").Sum(m => m.Value));
 
-        time.Advance(JaegerAgentClient.RetryInterval);
-        exporter.Export(SpanFactory.Batch(spans.Root("y")));
-        Assert.Equal(2, lookups);
+        // The next lookup comes after the retry interval, not before.
+        time.Advance(JaegerAgentClient.RetryInterval - TimeSpan.FromTicks(1));
+        await exporter.Client.LastResolution.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, Volatile.Read(ref lookups));
+        time.Advance(TimeSpan.FromTicks(1));
+        await exporter.Client.LastResolution.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, Volatile.Read(ref lookups));
     }
 
     [Fact]
@@ -93,30 +99,63 @@ public sealed class JaegerAgentClientTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var address = IPAddress.Parse("127.0.0.1");
         var lookups = 0;
-        using var exporter = SpanFactory.Exporter(first.Port, time: time, host: "agent.test", resolve: _ =>
+        using var exporter = SpanFactory.Exporter(first.Port, time: time, host: "agent.test", resolve: (_, _) =>
         {
-            lookups++;
-            return [IPAddress.IPv6Loopback, address]; // IPv4 is preferred
+            Interlocked.Increment(ref lookups);
+            return Task.FromResult<IPAddress[]>([IPAddress.IPv6Loopback, Volatile.Read(ref address)]); // IPv4 is preferred
         });
+        await exporter.Client.LastResolution.WaitAsync(TimeSpan.FromSeconds(10));
 
         var a = spans.Root("a");
         exporter.Export(SpanFactory.Batch(a));
         Assert.Equal(a.SpanId.ToHexString(), Assert.Single((await first.WaitForSpansAsync(1)).SelectMany(d => d.Spans)).SpanIdHex);
 
         // The name now points elsewhere, but it is not looked up again before the interval is over.
-        address = IPAddress.Parse("127.0.0.2");
+        Volatile.Write(ref address, IPAddress.Parse("127.0.0.2"));
         time.Advance(JaegerAgentClient.ResolveInterval - TimeSpan.FromSeconds(1));
         var b = spans.Root("b");
         exporter.Export(SpanFactory.Batch(b));
         Assert.Equal(2, (await first.WaitForSpansAsync(2)).Sum(d => d.Spans.Count));
-        Assert.Equal(1, lookups);
+        Assert.Equal(1, Volatile.Read(ref lookups));
 
         time.Advance(TimeSpan.FromSeconds(1));
+        await exporter.Client.LastResolution.WaitAsync(TimeSpan.FromSeconds(10));
         var c = spans.Root("c");
         exporter.Export(SpanFactory.Batch(c));
         Assert.Equal(c.SpanId.ToHexString(), Assert.Single((await second.WaitForSpansAsync(1)).SelectMany(d => d.Spans)).SpanIdHex);
-        Assert.Equal(2, lookups);
+        Assert.Equal(2, Volatile.Read(ref lookups));
         Assert.Equal(IPAddress.Parse("127.0.0.2"), exporter.Endpoint!.Address);
+    }
+
+    [Fact]
+    public async Task SlowResolver_NeverStallsAnExport_AndSendingStartsOnceTheNameResolves()
+    {
+        // A lookup that blocks its thread until released: a DNS server that does not answer.
+        await using var agent = await JaegerAgentPeer.StartAsync();
+        using var spans = new SpanFactory();
+        using var release = new ManualResetEventSlim();
+        var metrics = new TracingMetrics();
+        using var dropped = new MetricCollector<long>(metrics.Meter, "tracing.sdk.spans.dropped");
+        using var exporter = SpanFactory.Exporter(agent.Port, metrics: metrics, host: "slow.agent.test", resolve: (_, cancel) =>
+        {
+            release.Wait(TimeSpan.FromSeconds(30), cancel);
+            return Task.FromResult(new[] { IPAddress.Loopback });
+        });
+
+        // The exports return while the lookup is still blocked (were they waiting for it, they would
+        // not return before it is released, and the bounded wait below would fail).
+        var early = spans.Root("before the name resolves");
+        var exported = await Task.Run(() => exporter.Export(SpanFactory.Batch(early))).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(release.IsSet);
+        Assert.Equal(ExportResult.Failure, exported);
+        Assert.False(exporter.Client.LastResolution.IsCompleted);
+        Assert.Equal(1, dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["reason"] == "socket_failure").Sum(m => m.Value));
+
+        release.Set();
+        await exporter.Client.LastResolution.WaitAsync(TimeSpan.FromSeconds(10));
+        var late = spans.Root("after");
+        Assert.Equal(ExportResult.Success, exporter.Export(SpanFactory.Batch(late)));
+        Assert.Equal(late.SpanId.ToHexString(), Assert.Single((await agent.WaitForSpansAsync(1)).SelectMany(d => d.Spans)).SpanIdHex);
     }
 
     [Fact]
@@ -140,14 +179,26 @@ public sealed class JaegerAgentClientTests
     {
         // Broadcast without SO_BROADCAST: the kernel refuses every send (EACCES), a socket error that
         // is not an ICMP report, so the client starts each send afresh.
-        using var client = new JaegerAgentClient("255.255.255.255", 6831, TimeProvider.System);
+        using var spans = new SpanFactory();
+        var metrics = new TracingMetrics();
+        using var dropped = new MetricCollector<long>(metrics.Meter, "tracing.sdk.spans.dropped");
+        using var exported = new MetricCollector<long>(metrics.Meter, "tracing.sdk.spans.exported");
+        using var exporter = SpanFactory.Exporter(6831, metrics: metrics, host: "255.255.255.255");
 
-        Assert.False(client.Send([1, 2, 3]));
-        var first = client.LastError;
-        Assert.False(client.Send([1, 2, 3]));
+        Assert.Equal(ExportResult.Failure, exporter.Export(SpanFactory.Batch(spans.Root("a"), spans.Root("b"))));
+        var first = exporter.Client.LastError;
+        Assert.Equal(ExportResult.Failure, exporter.Export(SpanFactory.Batch(spans.Root("c"))));
 
         Assert.NotEqual(SocketError.Success, first);
-        Assert.Equal(first, client.LastError);
+        Assert.Equal(first, exporter.Client.LastError);
+        Assert.Equal(3, exporter.Totals.SpansFailed);
+        Assert.Equal(2, exporter.Totals.DatagramsFailed);
+        Assert.Equal(0, exporter.Totals.SpansSent);
+        var socketFailures = dropped.GetMeasurementSnapshot().Where(m => (string?)m.Tags["reason"] == "socket_failure").ToList();
+        Assert.Equal([2L, 1L], socketFailures.Select(m => m.Value));
+        Assert.All(socketFailures, m => Assert.Equal("jaegerudp", m.Tags["exporter"]));
+        Assert.Equal(3, exported.GetMeasurementSnapshot().Where(m => (string?)m.Tags["outcome"] == "failure").Sum(m => m.Value));
+        Assert.DoesNotContain(exported.GetMeasurementSnapshot(), m => (string?)m.Tags["outcome"] == "success");
     }
 
     [Fact]

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
 using Tracing.Sdk.Diagnostics;
+using Tracing.Sdk.Exporters.Batching;
+using Tracing.Sdk.Tests.Support;
 using Tracing.Sdk.Tests.Hosting;
 using Tracing.Sdk.Tests.Support.Jaeger;
 
@@ -161,5 +164,67 @@ public sealed class JaegerUdpExporterTests
         var datagrams = await agent.WaitAsync(d => d.Count > 0 && Accounted(d) >= 5_000);
         Assert.True(datagrams[^1].Batch!.Stats!.FullQueueDropped > 0, "the queue never overflowed");
         Assert.Equal(5_000, Accounted(datagrams));
+    }
+
+    [Fact]
+    public async Task AgentPortClosed_EverySpanIsCounted_NothingThrows_OneFailingLine()
+    {
+        // Nothing listens: the kernel turns some sends into ICMP port-unreachable, reported on the next send.
+        int port;
+        using (var probe = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp))
+        {
+            probe.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            port = ((System.Net.IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+
+        var logs = new ScopeCapturingLoggerProvider();
+        var sourceName = $"JaegerClosed.{Guid.NewGuid():N}";
+        using var host = TracingWorker.Build(
+            new Dictionary<string, string?>
+            {
+                ["Tracing:Sources:0"] = sourceName,
+                ["Tracing:Exporters:0"] = "jaegerudp",
+                ["Tracing:JaegerUdp:Host"] = "127.0.0.1",
+                ["Tracing:JaegerUdp:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Tracing:Batch:ScheduledDelayMilliseconds"] = "10",
+            },
+            b => b.Logging.AddProvider(logs));
+        var ledger = host.Services.Ledger("jaegerudp");
+        await host.StartAsync();
+
+        // One span per export until a send has been refused, then twenty more exports (bounded).
+        using var source = new ActivitySource(sourceName);
+        var ended = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var afterFirstFailure = 0;
+        while (afterFirstFailure < 20)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no send was refused: {ledger.Totals}");
+            source.StartActivity("into the void")?.Dispose();
+            ended++;
+            await WaitSettledAsync(ledger, ended);
+            if (ledger.Totals.DroppedFor(DropReason.SocketFailure) > 0)
+            {
+                afterFirstFailure++;
+            }
+        }
+
+        await host.StopAsync();
+
+        var totals = ledger.Totals;
+        Assert.True(totals.Balanced, totals.ToString());
+        Assert.Equal(ended, totals.Received);
+        Assert.Equal(ended, totals.Exported + totals.DroppedFor(DropReason.SocketFailure));
+        Assert.Single(logs.Entries, e => e.Message.StartsWith("Exporter jaegerudp is failing: sending to the agent failed: ConnectionRefused", StringComparison.Ordinal));
+        Assert.InRange(logs.Entries.Count(e => e.Message.StartsWith("Exporter jaegerudp", StringComparison.Ordinal)), 2, 3);
+    }
+
+    private static async Task WaitSettledAsync(Tracing.Sdk.Exporters.Batching.ExportAccounting ledger, int received)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while ((ledger.Received < received || ledger.Queued + ledger.InFlight > 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
     }
 }

@@ -37,7 +37,7 @@ internal sealed class SpanFactory : IDisposable
 
     public static Batch<Activity> Batch(params Activity[] activities) => new(activities, activities.Length);
 
-    public static JaegerUdpExporter Exporter(int port, string protocol = "compact", int maxPacketSize = 65000, TracingMetrics? metrics = null, TimeProvider? time = null, string host = "127.0.0.1", Func<string, System.Net.IPAddress[]>? resolve = null) =>
+    public static JaegerUdpExporter Exporter(int port, string protocol = "compact", int maxPacketSize = 65000, TracingMetrics? metrics = null, TimeProvider? time = null, string host = "127.0.0.1", Func<string, CancellationToken, Task<System.Net.IPAddress[]>>? resolve = null) =>
         new(new JaegerUdpOptions { Host = host, Port = port, Protocol = protocol, MaxPacketSize = maxPacketSize }, "jaeger-tests", metrics ?? new TracingMetrics(), time ?? TimeProvider.System, resolve);
 
     public void Dispose()
