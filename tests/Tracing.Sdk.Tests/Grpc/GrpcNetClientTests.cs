@@ -154,4 +154,50 @@ public sealed class GrpcNetClientTests(GrpcPeerFixture fixture) : IClassFixture<
             Assert.Equal($"00-{traceId}-{span.SpanId}-01", call.OnlyValue("traceparent"));
         }
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DeadlineCancellationAndEarlyDispose_AgainstGrpcJs_EachEndTheirSpanOnce(bool interceptor)
+    {
+        await using var host = await TracedClientHost.StartAsync(fixture.Receiver, services: services =>
+        {
+            var client = services.AddGrpcClient<EchoClient>(o => o.Address = new Uri(fixture.Peer.Address));
+            _ = interceptor ? client.AddInterceptor<TracingInterceptor>() : client.AddGrpcTracing();
+        });
+        var client = host.Services.GetRequiredService<EchoClient>();
+        var testId = Guid.NewGuid().ToString("N");
+        string traceId, parentId;
+        using (var parent = host.StartParent())
+        {
+            (traceId, parentId) = (parent.TraceId.ToHexString(), parent.SpanId.ToHexString());
+
+            var late = await Assert.ThrowsAsync<RpcException>(() =>
+                client.SleepAsync(new EchoRequest { DelayMs = 10_000 }, new CallOptions(deadline: DateTime.UtcNow.AddMilliseconds(300))).ResponseAsync);
+            Assert.Equal(StatusCode.DeadlineExceeded, late.StatusCode);
+
+            using (var cancel = new CancellationTokenSource())
+            {
+                var sleeping = client.SleepAsync(new EchoRequest { DelayMs = 10_000 }, new CallOptions(new Metadata { { "x-test-id", testId } }, cancellationToken: cancel.Token));
+
+                // Cancel once the server is in the call, not on a timer.
+                await fixture.Peer.WaitForCallAsync(testId);
+                cancel.Cancel();
+                Assert.Equal(StatusCode.Cancelled, (await Assert.ThrowsAsync<RpcException>(() => sleeping.ResponseAsync)).StatusCode);
+            }
+
+            using (var stream = client.ServerStream(new EchoRequest { Text = "long", Count = 1000, DelayMs = 20 }))
+            {
+                Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None));
+            }
+        }
+
+        var trace = await fixture.TraceAsync(traceId, parentId);
+        TraceAssert.Connected(trace);
+        var spans = trace.Where(s => s.Kind == ActivityKind.Client).OrderBy(s => s.StartTimeUnixNano).ToList();
+        Assert.Equal(["tracingtest.Echo/Sleep", "tracingtest.Echo/Sleep", "tracingtest.Echo/ServerStream"], spans.Select(s => s.Name));
+        Assert.Equal([4L, 1L, 1L], spans.Select(s => (long)s.Attribute("rpc.grpc.status_code")!));
+        Assert.All(spans, s => Assert.Equal(parentId, s.ParentSpanId));
+        Assert.All(spans, s => Assert.Equal(ActivityStatusCode.Error, s.Status));
+    }
 }
