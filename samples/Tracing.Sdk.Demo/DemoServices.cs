@@ -1,9 +1,17 @@
 using System.Net.Http.Json;
+using Grpc.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Console;
+using Tracing.Sdk.Demo.Protos;
+using Tracing.Sdk.Grpc;
 
 namespace Tracing.Sdk.Demo;
 
-/// <summary>The three demo services. Each is a normal ASP.NET Core app with one line of tracing.</summary>
+/// <summary>
+/// The three demo services. Each is a normal ASP.NET Core app with one line of tracing: front calls
+/// orders over HTTP, orders calls inventory over gRPC (a Grpc.AspNetCore service, called through the
+/// SDK's <see cref="TracingInterceptor"/>).
+/// </summary>
 internal static class DemoServices
 {
     public const string DriverSource = "Demo.Driver";
@@ -25,35 +33,33 @@ internal static class DemoServices
     public static Task<RunningService> StartOrdersAsync(string[] exporters, string inventoryUrl) =>
         RunningService.StartAsync("orders", exporters, [], (app, _) =>
         {
-            app.MapPost("/orders", async (OrderRequest order, IHttpClientFactory clients, ILogger<OrdersLog> log) =>
+            app.MapPost("/orders", async (OrderRequest order, Inventory.InventoryClient inventory, ILogger<OrdersLog> log) =>
             {
                 log.LogInformation("Placing order for {Sku}", order.Sku);
-                var client = clients.CreateClient("inventory");
-                using var reserve = await client.PostAsync($"/stock/{order.Sku}/reserve?quantity={order.Quantity}", null);
-                if (!reserve.IsSuccessStatusCode)
+                try
                 {
-                    log.LogWarning("Inventory refused {Sku}: {Status}", order.Sku, (int)reserve.StatusCode);
+                    await inventory.ReserveAsync(new ReserveRequest { Sku = order.Sku, Quantity = order.Quantity });
+                }
+                catch (RpcException refused)
+                {
+                    log.LogWarning("Inventory refused {Sku}: {Status}", order.Sku, refused.StatusCode);
                     return Results.Problem("no stock", statusCode: 500);
                 }
 
                 return Results.Ok(new OrderResponse(Guid.NewGuid().ToString("N")[..8], order.Sku, order.Quantity));
             });
-        }, services => services.AddHttpClient("inventory", c => c.BaseAddress = new Uri(inventoryUrl)));
+        }, services => services
+            .AddGrpcClient<Inventory.InventoryClient>(o => o.Address = new Uri(inventoryUrl))
+            .AddInterceptor<TracingInterceptor>());
 
     public static Task<RunningService> StartInventoryAsync(string[] exporters) =>
-        RunningService.StartAsync("inventory", exporters, [], (app, _) =>
-        {
-            app.MapPost("/stock/{sku}/reserve", (string sku, int quantity, ILogger<InventoryLog> log) =>
-            {
-                log.LogInformation("Reserving {Quantity} of {Sku}", quantity, sku);
-                if (sku == "out-of-stock")
-                {
-                    throw new InvalidOperationException($"{sku} is out of stock");
-                }
-
-                return Results.Ok(new { sku, reserved = quantity });
-            });
-        });
+        RunningService.StartAsync(
+            "inventory",
+            exporters,
+            [],
+            (app, _) => app.MapGrpcService<InventoryService>(),
+            services => services.AddGrpc(),
+            http2Only: true);
 
     internal sealed record OrderRequest(string Sku, int Quantity);
 
@@ -63,7 +69,6 @@ internal static class DemoServices
 
     internal sealed class OrdersLog;
 
-    internal sealed class InventoryLog;
 }
 
 /// <summary>One demo service: a WebApplication on a free 127.0.0.1 port.</summary>
@@ -80,10 +85,16 @@ internal sealed class RunningService : IAsyncDisposable
         string[] exporters,
         string[] sources,
         Action<WebApplication, string> map,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        bool http2Only = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = name, EnvironmentName = "Development" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (http2Only)
+        {
+            // gRPC without TLS: HTTP/2 with prior knowledge, as Grpc.Net.Client speaks to an http:// address.
+            builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
+        }
 
         // Logs: only the demo's own lines, with scopes, so the TraceId/SpanId every line carries shows.
         builder.Logging.ClearProviders();

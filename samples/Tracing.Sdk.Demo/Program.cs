@@ -1,4 +1,4 @@
-// Tracing.Sdk demo: three HTTP services in one process on 127.0.0.1 (front -> orders -> inventory),
+// Tracing.Sdk demo: three services in one process on 127.0.0.1 (front -HTTP-> orders -gRPC-> inventory),
 // each with builder.Services.AddTracing(). A driver sends a few requests (one fails), the console
 // exporter prints each trace as one waterfall, and the logs carry the trace id. No collector is
 // needed; with OTEL_EXPORTER_OTLP_ENDPOINT set, the same traces also go there over OTLP.
@@ -16,7 +16,7 @@ await using var inventory = await DemoServices.StartInventoryAsync(exporters);
 await using var orders = await DemoServices.StartOrdersAsync(exporters, inventory.Url);
 await using var front = await DemoServices.StartFrontAsync(exporters, orders.Url);
 
-Console.WriteLine($"front {front.Url}  ->  orders {orders.Url}  ->  inventory {inventory.Url}");
+Console.WriteLine($"front {front.Url}  -HTTP->  orders {orders.Url}  -gRPC->  inventory {inventory.Url}");
 Console.WriteLine($"exporters: {string.Join(", ", exporters)}");
 Console.WriteLine();
 

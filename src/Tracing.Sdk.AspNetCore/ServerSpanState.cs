@@ -240,6 +240,14 @@ internal sealed class ServerSpanState : IEndpointFeature
         }
 
         string? errorType = null;
+        if (_isGrpc)
+        {
+            // Grpc.AspNetCore's own tags repeat the method and status outside the conventions (the
+            // status as text): the span says them once, as rpc.method / rpc.grpc.status_code.
+            activity.SetTag(GrpcLibraryTags.Method, null);
+            activity.SetTag(GrpcLibraryTags.StatusCode, null);
+        }
+
         if (_isGrpc && GrpcConventions.TryGetStatus(_context, out var grpcStatus))
         {
             activity.SetTag(RpcGrpcStatusCode, Boxed(grpcStatus));

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using Tracing.Sdk.Diagnostics;
-using Tracing.Sdk.Conventions;
 
 namespace Tracing.Sdk.Grpc;
 
@@ -199,41 +197,9 @@ internal sealed class GrpcClientCall
 
     private void End(int code, string? message, Exception? exception)
     {
-        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
-            return;
-        }
-
-        try
-        {
-            if (_activity.IsAllDataRequested)
-            {
-                _activity.SetTag(SemanticConventions.RpcGrpcStatusCode, GrpcStatusCodes.Box(code));
-
-                // Semconv gRPC: on the client every code but OK is an error; grpc-message describes it.
-                if (code != GrpcStatusCodes.Ok)
-                {
-                    _activity.SetStatus(ActivityStatusCode.Error, message);
-                }
-
-                if (exception is not null)
-                {
-                    _activity.AddException(exception);
-                }
-            }
-
-            // Activity.Stop makes the span's parent current; the caller's flow (a stream read, a
-            // dispose) keeps whatever it had.
-            var current = Activity.Current;
-            _activity.Stop();
-            if (!ReferenceEquals(current, _activity))
-            {
-                Activity.Current = current;
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            TracingEventSource.Log.ComponentFailed(nameof(GrpcClientCall), ex.Message);
+            GrpcClientSpans.Stop(_activity, code, message, exception);
         }
     }
 }

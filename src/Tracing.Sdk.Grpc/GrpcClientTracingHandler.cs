@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using OpenTelemetry;
 using Tracing.Sdk.Conventions;
 
@@ -8,22 +7,25 @@ namespace Tracing.Sdk.Grpc;
 /// <summary>
 /// Traces gRPC calls at the HTTP/2 layer Grpc.Net.Client sends them through: one CLIENT span per
 /// call, named <c>{package.Service}/{Method}</c> with the RPC semantic-convention attributes, ended
-/// by the call's status (see <see cref="GrpcClientCall"/>). The trace context is injected into the
-/// request headers (the call's metadata) through a <see cref="DistributedContextPropagator"/>, with
-/// this span as the parent.
+/// by the call's status (see <see cref="GrpcClientCall"/>), the caller's child (Grpc.Net.Client's own
+/// Activity in between is skipped: see <see cref="GrpcClientSpans"/>). The trace context is injected
+/// into the request headers (the call's metadata) through a <see cref="DistributedContextPropagator"/>,
+/// with this span as the parent.
 /// <para>
 /// When HttpClient spans are suppressed (the default) the call runs under OpenTelemetry's
 /// <see cref="SuppressInstrumentationScope"/>, so HttpClient's own span is not created and the call
 /// is one hop in the trace. The headers are injected here first, and HttpClient never overwrites a
 /// header that is already set, so the server's parent is this span.
 /// </para>
+/// <para>
+/// A call that already has its span makes none here: one the <see cref="TracingInterceptor"/> traces
+/// (this handler only adds the server's address to it), and one whose Grpc.Net.Client Activity the app
+/// records itself (OpenTelemetry's gRPC client instrumentation): that Activity is the call's span, and
+/// this handler propagates it and keeps HttpClient's span away as it would its own.
+/// </para>
 /// </summary>
 internal sealed class GrpcClientTracingHandler : DelegatingHandler
 {
-    internal static readonly ActivitySource Source = new(
-        GrpcSpanNames.SourceName,
-        typeof(GrpcClientTracingHandler).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
-
     private readonly DistributedContextPropagator? _propagator;
     private readonly bool _suppressHttpClientSpans;
     private readonly TimeProvider _time;
@@ -40,13 +42,33 @@ internal sealed class GrpcClientTracingHandler : DelegatingHandler
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (!Source.HasListeners() || !IsGrpc(request) || request.RequestUri is not { IsAbsoluteUri: true } uri)
+        if (!GrpcClientSpans.Source.HasListeners() || !IsGrpc(request) || request.RequestUri is not { IsAbsoluteUri: true } uri)
         {
             return base.SendAsync(request, cancellationToken);
         }
 
+        var current = Activity.Current;
+        var caller = GrpcClientSpans.Caller(current);
+        if (GrpcClientSpans.IsOpenCallSpan(caller))
+        {
+            AddServer(caller!, uri);
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        if (GrpcClientSpans.IsRecordedGrpcNetClientActivity(current))
+        {
+            AddServer(current!, uri);
+            return SendUnder(current!, request, cancellationToken);
+        }
+
+        if (!ReferenceEquals(current, caller))
+        {
+            // Grpc.Net.Client's unrecorded Activity is current: start the span as the caller's child.
+            Activity.Current = caller;
+        }
+
         var method = GrpcMethod.FromPath(uri.AbsolutePath);
-        var activity = Source.StartActivity(method.SpanName, ActivityKind.Client, parentContext: default, tags: Tags(method, uri));
+        var activity = GrpcClientSpans.Source.StartActivity(method.SpanName, ActivityKind.Client, parentContext: default, tags: method.StartTags(uri.IdnHost, uri.Port));
         if (activity is null)
         {
             return base.SendAsync(request, cancellationToken);
@@ -63,27 +85,14 @@ internal sealed class GrpcClientTracingHandler : DelegatingHandler
     private static bool IsGrpc(HttpRequestMessage request) =>
         GrpcProtocolNames.IsGrpcMediaType(request.Content?.Headers.ContentType?.MediaType);
 
-    /// <summary>Attributes known before the call, given at start so that samplers see them (semconv RPC spans).</summary>
-    private static KeyValuePair<string, object?>[] Tags(GrpcMethod method, Uri uri)
+    /// <summary><c>server.address</c> and <c>server.port</c> of a span started where the server was not known.</summary>
+    private static void AddServer(Activity span, Uri uri)
     {
-        if (method.Service is null)
+        if (span.IsAllDataRequested && span.GetTagItem(SemanticConventions.ServerAddress) is null)
         {
-            return
-            [
-                new(SemanticConventions.RpcSystem, SemanticConventions.RpcSystemGrpc),
-                new(SemanticConventions.ServerAddress, uri.IdnHost),
-                new(SemanticConventions.ServerPort, uri.Port),
-            ];
+            span.SetTag(SemanticConventions.ServerAddress, uri.IdnHost);
+            span.SetTag(SemanticConventions.ServerPort, uri.Port);
         }
-
-        return
-        [
-            new(SemanticConventions.RpcSystem, SemanticConventions.RpcSystemGrpc),
-            new(SemanticConventions.RpcService, method.Service),
-            new(SemanticConventions.RpcMethod, method.Method),
-            new(SemanticConventions.ServerAddress, uri.IdnHost),
-            new(SemanticConventions.ServerPort, uri.Port),
-        ];
     }
 
     private static TimeSpan? Timeout(HttpRequestMessage request) =>
@@ -145,6 +154,21 @@ internal sealed class GrpcClientTracingHandler : DelegatingHandler
         }
 
         return response;
+    }
+
+    /// <summary>The call's span is someone else's Activity: propagate it, and keep HttpClient's span away as for our own.</summary>
+    private Task<HttpResponseMessage> SendUnder(Activity span, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!_suppressHttpClientSpans)
+        {
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        Inject(span, request);
+        using (SuppressInstrumentationScope.Begin())
+        {
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     private void Inject(Activity activity, HttpRequestMessage request)

@@ -1,17 +1,22 @@
 using System.Collections.Concurrent;
+using Tracing.Sdk.Conventions;
 
 namespace Tracing.Sdk.Grpc;
 
 /// <summary>
 /// The names a gRPC request path gives a span. The path is <c>/{package.Service}/{Method}</c>
 /// (PROTOCOL-HTTP2.md, "Path"), possibly after a base path of the channel's address; the span is named
-/// <c>{package.Service}/{Method}</c> (semconv RPC spans, "Name"). Parsed once per distinct path.
+/// <c>{package.Service}/{Method}</c> (semconv RPC spans, "Name"). Parsed once per distinct path; the
+/// attributes a span starts with are built once per method and server, and shared by its calls
+/// (a sampler and the Activity only read them).
 /// </summary>
 internal sealed class GrpcMethod
 {
     private const int MaxCached = 1024;
 
     private static readonly ConcurrentDictionary<string, GrpcMethod> s_cache = new(StringComparer.Ordinal);
+
+    private TagSet? _lastTags;
 
     private GrpcMethod(string spanName, string? service, string? method)
     {
@@ -27,6 +32,40 @@ internal sealed class GrpcMethod
 
     /// <summary><c>rpc.method</c>, or <see langword="null"/> when the path is not shaped like a gRPC method.</summary>
     public string? Method { get; }
+
+    /// <summary>
+    /// The attributes known when a call starts (semconv RPC client spans): <c>rpc.system</c>,
+    /// <c>rpc.service</c>, <c>rpc.method</c>, and <c>server.address</c> / <c>server.port</c> when the
+    /// server is known. Cached for the server last asked (a method is usually called on one server).
+    /// </summary>
+    public KeyValuePair<string, object?>[] StartTags(string? serverAddress, int serverPort)
+    {
+        var last = _lastTags;
+        if (last is not null && last.Port == serverPort && string.Equals(last.Address, serverAddress, StringComparison.Ordinal))
+        {
+            return last.Tags;
+        }
+
+        var tags = new List<KeyValuePair<string, object?>>(5) { new(SemanticConventions.RpcSystem, SemanticConventions.RpcSystemGrpc) };
+        if (Service is not null)
+        {
+            tags.Add(new(SemanticConventions.RpcService, Service));
+            tags.Add(new(SemanticConventions.RpcMethod, Method));
+        }
+
+        if (serverAddress is not null)
+        {
+            tags.Add(new(SemanticConventions.ServerAddress, serverAddress));
+            if (serverPort > 0)
+            {
+                tags.Add(new(SemanticConventions.ServerPort, serverPort));
+            }
+        }
+
+        var built = new TagSet(serverAddress, serverPort, [.. tags]);
+        _lastTags = built;
+        return built.Tags;
+    }
 
     public static GrpcMethod FromPath(string path)
     {
@@ -63,4 +102,6 @@ internal sealed class GrpcMethod
         var name = path.Trim('/');
         return new GrpcMethod(name.Length == 0 ? "grpc" : name, null, null);
     }
+
+    private sealed record TagSet(string? Address, int Port, KeyValuePair<string, object?>[] Tags);
 }

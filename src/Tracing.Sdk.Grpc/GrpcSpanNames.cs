@@ -1,8 +1,9 @@
 namespace Tracing.Sdk.Grpc;
 
 /// <summary>
-/// Names of the gRPC client span: its source and the gRPC-over-HTTP/2 headers it reads (grpc/grpc
-/// <c>doc/PROTOCOL-HTTP2.md</c>); the RPC attribute names are in <see cref="Conventions.SemanticConventions"/>.
+/// Names of the gRPC client span: its source, the gRPC-over-HTTP/2 headers it reads (grpc/grpc
+/// <c>doc/PROTOCOL-HTTP2.md</c>) and what Grpc.Net.Client names its own Activity; the RPC attribute
+/// names are in <see cref="Conventions.SemanticConventions"/>.
 /// </summary>
 internal static class GrpcSpanNames
 {
@@ -17,4 +18,11 @@ internal static class GrpcSpanNames
 
     /// <summary>Request header with the time the caller allows the call (<c>TimeoutValue TimeoutUnit</c>).</summary>
     public const string TimeoutHeader = Conventions.GrpcProtocolNames.TimeoutHeader;
+
+    /// <summary>
+    /// The Activity Grpc.Net.Client starts around every call (its <c>GrpcDiagnostics.ActivityName</c>):
+    /// a span only when the app records it (OpenTelemetry's <c>AddGrpcClientInstrumentation()</c>, or the
+    /// <c>Grpc.Net.Client</c> source), otherwise an unrecorded Activity that must not parent our span.
+    /// </summary>
+    public const string GrpcNetClientActivity = "Grpc.Net.Client.GrpcOut";
 }

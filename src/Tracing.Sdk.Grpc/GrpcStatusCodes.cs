@@ -20,6 +20,14 @@ internal static class GrpcStatusCodes
 
     private static readonly object[] s_boxed = Enumerable.Range(0, 17).Select(static i => (object)i).ToArray();
 
+    /// <summary>The codes' names in statuscodes.md, by value.</summary>
+    private static readonly string[] s_names =
+    [
+        "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+        "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+        "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
+    ];
+
     /// <summary>The code as a tag value, boxed once for the seventeen defined codes.</summary>
     public static object Box(int code) => (uint)code < (uint)s_boxed.Length ? s_boxed[code] : code;
 
@@ -43,4 +51,12 @@ internal static class GrpcStatusCodes
         0xc => PermissionDenied,   // INADEQUATE_SECURITY
         _ => Internal,             // NO_ERROR, PROTOCOL_ERROR, INTERNAL_ERROR, FLOW_CONTROL_ERROR, ... HTTP_1_1_REQUIRED
     };
+
+    /// <summary>The code named <paramref name="name"/> (<c>NOT_FOUND</c>), or written as its number.</summary>
+    public static bool TryParse(string? name, out int code)
+    {
+        code = Array.IndexOf(s_names, name);
+        return code >= 0
+            || int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out code);
+    }
 }

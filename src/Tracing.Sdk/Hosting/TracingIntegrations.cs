@@ -15,10 +15,14 @@ internal static class TracingIntegrations
 {
     public const string AspNetCore = "Tracing.Sdk.AspNetCore.AspNetCoreTracingIntegration, Tracing.Sdk.AspNetCore";
 
+    public const string Grpc = "Tracing.Sdk.Grpc.GrpcTracingIntegration, Tracing.Sdk.Grpc";
+
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, "Tracing.Sdk.AspNetCore.AspNetCoreTracingIntegration", "Tracing.Sdk.AspNetCore")]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, "Tracing.Sdk.Grpc.GrpcTracingIntegration", "Tracing.Sdk.Grpc")]
     public static void Add(IServiceCollection services)
     {
         Register(services, Type.GetType(AspNetCore, throwOnError: false));
+        Register(services, Type.GetType(Grpc, throwOnError: false));
     }
 
     private static void Register(

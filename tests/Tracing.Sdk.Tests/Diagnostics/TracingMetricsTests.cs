@@ -12,6 +12,7 @@ namespace Tracing.Sdk.Tests.Diagnostics;
 /// The SDK's own instruments, as an operator's metrics pipeline sees them, count exactly: every span
 /// given to an exporter is received once and then exported or dropped once, for one reason.
 /// </summary>
+[Collection(Tracing.Sdk.Tests.Exporters.ExportAccountingIsolation.Name)]
 public sealed class TracingMetricsTests
 {
     [Fact]

@@ -15,6 +15,7 @@ namespace Tracing.Sdk.Tests.Exporters;
 /// protocols: a short outage loses nothing, a slow collector never makes the application wait, a
 /// collector that is gone at stop cannot hold the stop past its timeout, and every span is accounted for.
 /// </summary>
+[Collection(ExportAccountingIsolation.Name)]
 public sealed class OtlpExportFaultTests(ITestOutputHelper output)
 {
     private const int Spans = 500;

@@ -16,6 +16,7 @@ namespace Tracing.Sdk.Tests.Exporters;
 /// once (one app each): requests are no slower than before the outage, the export queue never holds
 /// more than its size, every span the queue could not keep is counted, and export resumes by itself.
 /// </summary>
+[Collection(ExportAccountingIsolation.Name)]
 public sealed class OtlpOutageUnderLoadTests(ITestOutputHelper output)
 {
     private const int QueueSize = 400;

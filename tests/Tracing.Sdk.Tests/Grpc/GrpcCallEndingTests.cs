@@ -16,8 +16,8 @@ namespace Tracing.Sdk.Tests.Grpc;
 /// <summary>
 /// The ways a call ends that a well-behaved gRPC server does not produce on demand, from a Kestrel
 /// HTTP/2 server that misbehaves on purpose: a stream reset mid-response, a 200 without grpc-status,
-/// a non-gRPC HTTP error, a server that never answers (the client's own deadline), and a body
-/// HttpClient buffers itself.
+/// a non-gRPC HTTP error, a malformed grpc-status, a server that never answers (the client's own
+/// deadline), and a body HttpClient buffers itself.
 /// </summary>
 public sealed class GrpcCallEndingTests(GrpcCallEndingTests.Server server) : IClassFixture<GrpcCallEndingTests.Server>
 {
@@ -138,6 +138,13 @@ public sealed class GrpcCallEndingTests(GrpcCallEndingTests.Server server) : ICl
 
         public TracedClientHost Host { get; private set; } = null!;
 
+        /// <summary>Completed when the silent endpoint has the call carrying <c>x-test-id</c>.</summary>
+        public System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> Arrived { get; } = new();
+
+        /// <summary>Waits (bounded) until the silent endpoint has the call <paramref name="testId"/>.</summary>
+        public Task WaitForArrivalAsync(string testId) =>
+            Arrived.GetOrAdd(testId, static _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task.WaitAsync(TimeSpan.FromSeconds(20));
+
         public async Task InitializeAsync()
         {
             var builder = WebApplication.CreateSlimBuilder();
@@ -161,8 +168,18 @@ public sealed class GrpcCallEndingTests(GrpcCallEndingTests.Server server) : ICl
                 context.Response.StatusCode = 503;
                 return Task.CompletedTask;
             });
+            _app.MapPost($"/{GrpcTestClient.Service}/Malformed", async context =>
+            {
+                await StartGrpcAsync(context);
+                context.Response.AppendTrailer("grpc-status", "abc");
+            });
             _app.MapPost($"/{GrpcTestClient.Service}/Silent", async context =>
             {
+                if (context.Request.Headers["x-test-id"].ToString() is { Length: > 0 } testId)
+                {
+                    Arrived.GetOrAdd(testId, static _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                }
+
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);

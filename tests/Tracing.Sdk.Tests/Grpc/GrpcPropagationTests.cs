@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Tracing.Sdk.Grpc;
 using Tracing.Sdk.Tests.Support.Grpc;
 
 namespace Tracing.Sdk.Tests.Grpc;
@@ -37,6 +39,36 @@ public sealed class GrpcPropagationTests(GrpcPeerFixture fixture) : IClassFixtur
         var grpc = Assert.Single(spans, s => s.Kind == ActivityKind.Client);
         Assert.Equal(2, spans.Count);
         AssertPropagated(format, await fixture.Peer.WaitForCallAsync(testId), traceId, grpc.SpanId);
+    }
+
+    [Theory]
+    [InlineData("tracecontext")]
+    [InlineData("b3")]
+    [InlineData("b3multi")]
+    [InlineData("jaeger")]
+    public async Task ConfiguredFormat_IsInjectedIntoTheMetadata_ByTheInterceptor_Once(string format)
+    {
+        await using var host = await TracedClientHost.StartAsync(
+            fixture.Receiver,
+            new Dictionary<string, string?> { ["Tracing:Propagators:0"] = format },
+            services => services.AddGrpcClient<EchoClient>(o => o.Address = new Uri(fixture.Peer.Address)).AddInterceptor<TracingInterceptor>());
+        var client = host.Services.GetRequiredService<EchoClient>();
+        var testId = Guid.NewGuid().ToString("N");
+        string traceId, parentId;
+        using (var parent = host.StartParent())
+        {
+            (traceId, parentId) = (parent.TraceId.ToHexString(), parent.SpanId.ToHexString());
+            await client.UnaryAsync(new EchoRequest { Text = format }, new CallOptions(new Metadata { { "x-test-id", testId } }));
+        }
+
+        var spans = await fixture.TraceAsync(traceId, parentId);
+        var grpc = Assert.Single(spans, s => s.Kind == ActivityKind.Client);
+        Assert.Equal(2, spans.Count);
+        var call = await fixture.Peer.WaitForCallAsync(testId);
+        AssertPropagated(format, call, traceId, grpc.SpanId);
+
+        // HttpClient beneath the interceptor adds no context of its own.
+        Assert.Equal(format == "tracecontext", call.Metadata.ContainsKey("traceparent"));
     }
 
     /// <summary>The context as each format writes it (W3C Trace Context; B3 single and multi; Jaeger uber-trace-id).</summary>

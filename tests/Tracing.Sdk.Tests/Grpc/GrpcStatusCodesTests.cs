@@ -28,4 +28,22 @@ public sealed class GrpcStatusCodesTests
     [InlineData(0xc, 7)]
     [InlineData(0xd, 13)]
     public void Http2ErrorCode_MapsToGrpcStatus(long error, int grpc) => Assert.Equal(grpc, GrpcStatusCodes.FromHttp2Error(error));
+
+    [Theory]
+    [InlineData("OK", 0)]
+    [InlineData("NOT_FOUND", 5)]
+    [InlineData("UNAUTHENTICATED", 16)]
+    [InlineData("13", 13)] // Grpc.Net.Client's grpc.status_code: the number as text
+    public void StatusName_OrNumber_IsParsed(string text, int code)
+    {
+        Assert.True(GrpcStatusCodes.TryParse(text, out var parsed));
+        Assert.Equal(code, parsed);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("not_found")] // names are upper case in statuscodes.md
+    [InlineData("-1")] // not a number the protocol writes
+    public void NeitherANameNorANumber_IsNotParsed(string? text) => Assert.False(GrpcStatusCodes.TryParse(text, out _));
 }

@@ -5,7 +5,12 @@ using Tracing.Sdk.Tests.Support.Otlp;
 
 namespace Tracing.Sdk.Tests.Grpc;
 
-/// <summary>Holds the tests that replace <see cref="DistributedContextPropagator.Current"/>: they run alone.</summary>
+/// <summary>
+/// Holds the tests that depend on or change process-wide gRPC state, so they run alone: the process-wide
+/// propagator (<see cref="DistributedContextPropagator.Current"/>, which hand-made channels inject with),
+/// and OpenTelemetry's gRPC client instrumentation (it makes every Grpc.Net.Client call in the process a
+/// recorded Activity).
+/// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class GrpcProcessWidePropagatorGroup
 {

@@ -22,6 +22,7 @@ namespace Tracing.Sdk.Tests.Hosting;
 /// HttpClient instrumentation and OTLP exporter (the Aspire service-defaults shape) — on real Kestrel
 /// with the test OTLP receiver.
 /// </summary>
+[Collection(UpstreamInstrumentationIsolation.Name)]
 public sealed class OpenTelemetryCompositionTests
 {
     public enum Shape

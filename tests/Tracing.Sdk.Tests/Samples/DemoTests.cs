@@ -4,7 +4,10 @@ using Tracing.Sdk.Tests.Support.Otlp;
 
 namespace Tracing.Sdk.Tests.Samples;
 
-/// <summary>README's first command: the demo runs with no collector, prints one waterfall per trace and exits by itself.</summary>
+/// <summary>
+/// README's first command: the demo runs with no collector, prints one waterfall per trace (front
+/// -HTTP-> orders -gRPC-> inventory) and exits by itself.
+/// </summary>
 public sealed class DemoTests
 {
     [Fact]
@@ -15,7 +18,10 @@ public sealed class DemoTests
         Assert.Equal(0, exitCode);
         var blocks = output.Split('\n').Where(l => l.StartsWith("trace ", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, blocks.Count);
-        Assert.All(blocks, b => Assert.Contains("3 service(s)", b, StringComparison.Ordinal));
+        Assert.All(blocks, b => Assert.Contains("7 span(s), 3 service(s)", b, StringComparison.Ordinal));
+
+        // orders -> inventory is a gRPC call: the interceptor's client span and the server span, per trace.
+        Assert.Equal(6, output.Split('\n').Count(l => l.Contains("demo.Inventory/Reserve", StringComparison.Ordinal)));
         Assert.Contains("-> 502", output, StringComparison.Ordinal);
         Assert.Contains("ERROR", output, StringComparison.Ordinal);
         Assert.Matches(@"TraceId:[0-9a-f]{32}", output);

@@ -4,6 +4,7 @@
 //
 // usage: node grpc-server-client/client.js <host:port>
 // stdin, one command a line: "unary <name>" | "stream <name> <count>" | "fail <name>" | "reject <name>"
+//   | "collect <name1,name2,...>" (client streaming) | "chat <name1,name2,...>" (bidi, one reply awaited per request)
 // stdout: "READY 0", then one JSON line per call: {call, traceId, spanId, code, details, replies}
 'use strict';
 
@@ -61,6 +62,37 @@ function stream(name, count) {
   call.on('end', () => report('stream', span, null, replies));
 }
 
+function collect(names) {
+  const { span, metadata } = startCall('CollectHellos');
+  const call = client.CollectHellos(metadata, { deadline: Date.now() + 10000 }, (error, reply) =>
+    report('collect', span, error, reply ? [reply.message] : []));
+  for (const name of names) {
+    call.write({ name });
+  }
+  call.end();
+}
+
+function chat(names) {
+  const { span, metadata } = startCall('Chat');
+  const replies = [];
+  const call = client.Chat(metadata, { deadline: Date.now() + 10000 });
+  let next = 0;
+  const send = () => {
+    if (next < names.length) {
+      call.write({ name: names[next++] });
+    } else {
+      call.end();
+    }
+  };
+  call.on('data', (reply) => {
+    replies.push(reply.message);
+    send();
+  });
+  call.on('error', (error) => report('chat', span, error, replies));
+  call.on('end', () => report('chat', span, null, replies));
+  send();
+}
+
 readline.createInterface({ input: process.stdin }).on('line', (line) => {
   const [command, name, count] = line.trim().split(/\s+/);
   switch (command) {
@@ -68,6 +100,8 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
     case 'fail': unary('fail', 'Fail', name); break;
     case 'reject': unary('reject', 'Reject', name); break;
     case 'stream': stream(name, Number(count)); break;
+    case 'collect': collect(name.split(',')); break;
+    case 'chat': chat(name.split(',')); break;
     default: console.log(JSON.stringify({ call: command, error: 'unknown command' }));
   }
 }).on('close', () => process.exit(0));

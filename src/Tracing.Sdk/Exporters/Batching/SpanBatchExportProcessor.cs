@@ -270,14 +270,32 @@ internal sealed class SpanBatchExportProcessor : BaseExportProcessor<Activity>
                 // a full batch exports full batches, as OpenTelemetry's does.
                 var quota = Volatile.Read(ref _queued);
                 var fullBatchesOnly = !draining && !flushing && !scheduled;
-                while (quota > 0 && Volatile.Read(ref _abandoned) == 0)
+                while (Volatile.Read(ref _abandoned) == 0)
                 {
-                    if (fullBatchesOnly && Volatile.Read(ref _queued) < _maxBatch)
+                    // A round woken by a full batch takes full batches for as long as there are any
+                    // (spans keep arriving while it exports); a flush, drain or scheduled round takes
+                    // what was queued when it began, in batches of at most the batch size.
+                    int size;
+                    if (fullBatchesOnly)
                     {
-                        break;
+                        if (Volatile.Read(ref _queued) < _maxBatch)
+                        {
+                            break;
+                        }
+
+                        size = _maxBatch;
+                    }
+                    else
+                    {
+                        if (quota <= 0)
+                        {
+                            break;
+                        }
+
+                        size = (int)Math.Min(quota, _maxBatch);
                     }
 
-                    var taken = ExportBatch((int)Math.Min(quota, _maxBatch));
+                    var taken = ExportBatch(size);
                     if (taken == 0)
                     {
                         break;
@@ -286,9 +304,11 @@ internal sealed class SpanBatchExportProcessor : BaseExportProcessor<Activity>
                     quota -= taken;
                 }
 
-                Volatile.Write(ref _flushCompleted, Math.Max(generation, Volatile.Read(ref _flushCompleted)));
+                // The round's bookkeeping (counters, operator log) is done before a flush is reported
+                // complete, so whoever waited on ForceFlush sees its effects.
                 _accounting.PublishQueueFull();
                 _accounting.Health.Cycle(_accounting.Totals);
+                Volatile.Write(ref _flushCompleted, Math.Max(generation, Volatile.Read(ref _flushCompleted)));
                 PulseProgress();
 
                 if (draining && _queue.IsEmpty)

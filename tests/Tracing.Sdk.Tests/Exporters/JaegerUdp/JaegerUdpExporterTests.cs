@@ -14,6 +14,7 @@ namespace Tracing.Sdk.Tests.Exporters.JaegerUdp;
 /// <c>Exporters: ["jaegerudp"]</c> end to end: configured by section or OTEL_* variables, behind the
 /// batch processor, the provider's resource as the Jaeger Process, counters in the SDK's meter.
 /// </summary>
+[Collection(ExportAccountingIsolation.Name)]
 public sealed class JaegerUdpExporterTests
 {
     [Theory]
