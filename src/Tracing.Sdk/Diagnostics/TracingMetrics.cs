@@ -14,6 +14,7 @@ internal sealed class TracingMetrics : IDisposable
     private readonly Counter<long> _spansExported;
     private readonly Counter<long> _spansDropped;
     private readonly Counter<long> _invalidContexts;
+    private readonly Counter<long> _baggageDropped;
     private readonly Counter<long> _spansTruncated;
     private readonly Counter<long> _datagramsSent;
     private readonly List<Func<IEnumerable<Measurement<long>>>> _observedDrops = [];
@@ -31,6 +32,8 @@ internal sealed class TracingMetrics : IDisposable
             "tracing.sdk.datagrams.sent", "{datagram}", "UDP datagrams handed to the network, by exporter.");
         _invalidContexts = _meter.CreateCounter<long>(
             "tracing.sdk.propagation.invalid", "{header}", "Incoming trace-context headers ignored as malformed, by format.");
+        _baggageDropped = _meter.CreateCounter<long>(
+            "tracing.sdk.propagation.baggage.dropped", "{entry}", "Incoming baggage entries left out for exceeding a limit, by format and reason (member_count | member_size | total_size).");
         _meter.CreateObservableCounter(
             "tracing.sdk.spans.dropped.queue_full", ObserveDrops, "{span}", "Spans dropped because an export queue was full, by exporter.");
     }
@@ -48,6 +51,8 @@ internal sealed class TracingMetrics : IDisposable
     public void DatagramsSent(string exporter, long count) => _datagramsSent.Add(count, new KeyValuePair<string, object?>("exporter", exporter));
 
     public void InvalidContext(string format) => _invalidContexts.Add(1, new KeyValuePair<string, object?>("format", format));
+
+    public void BaggageDropped(string format, string reason) => _baggageDropped.Add(1, new("format", format), new("reason", reason));
 
     /// <summary>Adds a source of queue-full drop counts (a batch processor's running total).</summary>
     public void ObserveQueueDrops(string exporter, Func<long> droppedSoFar)
