@@ -57,9 +57,12 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
     {
         setter(carrier, TraceParent, Format(context.Context));
 
-        if (!string.IsNullOrEmpty(context.Context.TraceState))
+        // "Vendors receiving a tracestate request header MUST send it to outgoing requests": as the span
+        // holds it (read by TraceStateList when it came in), without the SDK's own deferred-sampling mark.
+        var state = DeferredSampling.Outgoing(context.Context.TraceState);
+        if (!string.IsNullOrEmpty(state))
         {
-            setter(carrier, TraceState, context.Context.TraceState);
+            setter(carrier, TraceState, state);
         }
     }
 

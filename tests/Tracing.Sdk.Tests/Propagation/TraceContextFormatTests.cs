@@ -116,13 +116,27 @@ public sealed class TraceContextFormatTests : IDisposable
     [InlineData("a=")] // empty value
     [InlineData("a=b,c")] // member without '='
     [InlineData("a=va=lue")] // '=' inside a value
+    [InlineData("@tracing-sdk=defer")] // the SDK's own deferred-sampling mark cannot be sent in: a key may not start with '@'
     public void Extract_DropsMalformedTracestate_CountsIt_AndKeepsTheTraceparent(string tracestate)
     {
         var context = Extract(new HeaderCarrier(("traceparent", Valid), ("tracestate", tracestate)));
 
         Assert.Equal(TraceId, context.TraceId.ToHexString());
         Assert.Null(context.TraceState);
+        Assert.False(DeferredSampling.IsDeferred(context));
         Assert.Equal(1, _counted.Invalid("tracecontext"));
+    }
+
+    [Fact]
+    public void Inject_NeverWritesTheDeferredSamplingMark()
+    {
+        var deferred = DeferredSampling.Context(ActivityTraceId.CreateFromString(TraceId), ActivitySpanId.CreateFromString(SpanId));
+        var carrier = new HeaderCarrier();
+
+        _format.Inject(new PropagationContext(deferred, default), carrier, HeaderCarrier.Setter);
+
+        Assert.Equal($"00-{TraceId}-{SpanId}-00", carrier["traceparent"]);
+        Assert.Empty(carrier.Values("tracestate"));
     }
 
     [Fact]
