@@ -54,28 +54,12 @@ internal static class TraceStateList
     /// </summary>
     public static string? Read(IEnumerable<string?> fields, out bool malformed)
     {
-        string? single = null;
-        List<string>? several = null;
-        foreach (var field in fields)
-        {
-            if (field is null)
-            {
-                continue;
-            }
-
-            if (single is null)
-            {
-                single = field;
-            }
-            else
-            {
-                several ??= [single];
-                several.Add(field);
-            }
-        }
-
         malformed = false;
-        var combined = several is null ? single : string.Join(',', several);
+
+        // One field is the common case: read it without an enumerator (carriers hand out arrays or lists).
+        var combined = fields is IReadOnlyList<string?> { Count: <= 1 } list
+            ? (list.Count == 0 ? null : list[0])
+            : Combine(fields);
         return combined is null ? null : Normalize(combined, out malformed);
     }
 
@@ -165,6 +149,32 @@ internal static class TraceStateList
         }
 
         return canonical ? list : Join(text, kept[..count], length);
+    }
+
+    /// <summary>Several fields as one list, in order (RFC 9110 §5.3); <see langword="null"/> when there is none.</summary>
+    private static string? Combine(IEnumerable<string?> fields)
+    {
+        string? single = null;
+        List<string>? several = null;
+        foreach (var field in fields)
+        {
+            if (field is null)
+            {
+                continue;
+            }
+
+            if (single is null)
+            {
+                single = field;
+            }
+            else
+            {
+                several ??= [single];
+                several.Add(field);
+            }
+        }
+
+        return several is null ? single : string.Join(',', several);
     }
 
     /// <summary><c>key = ( lcalpha / DIGIT ) 0*255 ( keychar )</c>.</summary>
