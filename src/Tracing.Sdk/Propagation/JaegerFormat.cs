@@ -92,8 +92,8 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
                 continue;
             }
 
-            var key = name[BaggagePrefix.Length..];
-            var bytes = Encoding.UTF8.GetByteCount(key) + 1 + Encoding.UTF8.GetByteCount(value);
+            // key=value in UTF-8: the name's bytes less the (ASCII) prefix's, plus one for '='.
+            var bytes = Encoding.UTF8.GetByteCount(name) - BaggagePrefix.Length + 1 + Encoding.UTF8.GetByteCount(value);
             if (limits.Refusal(bytes) is { } reason)
             {
                 Diagnostics.BaggageDropped(Name, reason);
@@ -101,7 +101,7 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
             }
 
             limits.Take(bytes);
-            baggage.TryAdd(key, Unescape(value));
+            baggage.TryAdd(name[BaggagePrefix.Length..], Unescape(value));
         }
     }
 
