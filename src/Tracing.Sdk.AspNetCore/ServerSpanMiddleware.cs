@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Tracing.Sdk.Diagnostics;
+using Tracing.Sdk.Propagation;
 
 namespace Tracing.Sdk.AspNetCore;
 
@@ -31,6 +32,11 @@ internal sealed class ServerSpanMiddleware
         {
             return _next(context);
         }
+
+        // Hosting gives its span the extracted tracestate itself, after the sampler ran: a request whose
+        // B3 caller deferred holds the SDK's mark. ServerSpanProcessor clears it from a recorded span at
+        // start; a dropped one is cleared here, before the application can start children under it.
+        DeferredSampling.Forget(activity);
 
         var previous = context.Features.Get<IEndpointFeature>();
         var settings = _tracing.Settings;

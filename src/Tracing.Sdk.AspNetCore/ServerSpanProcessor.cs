@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using OpenTelemetry;
 using Tracing.Sdk.Diagnostics;
+using Tracing.Sdk.Propagation;
 
 namespace Tracing.Sdk.AspNetCore;
 
@@ -43,6 +44,10 @@ internal sealed class ServerSpanProcessor : BaseProcessor<Activity>
     {
         if (ReferenceEquals(data.Source, _hostingSource))
         {
+            // ASP.NET Core hosting sets the tracestate it extracted on its span after sampling
+            // (ActivityCreator.CreateFromRemote), undoing the sampler's clearing of the deferred-sampling
+            // mark: it is cleared again here, before the request runs any code.
+            DeferredSampling.Forget(data);
             return;
         }
 

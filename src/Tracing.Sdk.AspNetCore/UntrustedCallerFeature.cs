@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Tracing.Sdk.Propagation;
 
 namespace Tracing.Sdk.AspNetCore;
 
@@ -8,5 +9,6 @@ namespace Tracing.Sdk.AspNetCore;
 /// </summary>
 internal sealed class UntrustedCallerFeature(ActivityContext caller)
 {
-    public ActivityContext Caller { get; } = caller;
+    /// <summary>The caller's context, without the SDK's deferred-sampling mark (a link is exported as it is).</summary>
+    public ActivityContext Caller { get; } = DeferredSampling.WithoutMarker(caller);
 }

@@ -28,6 +28,14 @@ public class InjectBenchmarks
             ActivityTraceFlags.Recorded),
         default);
 
+    private readonly PropagationContext _contextWithState = new(
+        new ActivityContext(
+            ActivityTraceId.CreateFromString("0af7651916cd43dd8448eb211c80319c"),
+            ActivitySpanId.CreateFromString("b7ad6b7169203331"),
+            ActivityTraceFlags.Recorded,
+            "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE"),
+        default);
+
     [Benchmark(Baseline = true, Description = "OpenTelemetry TraceContextPropagator")]
     public int OpenTelemetryTraceContext()
     {
@@ -39,6 +47,20 @@ public class InjectBenchmarks
     public int TraceContext()
     {
         _traceContext.Inject(_context, _headers, s_setter);
+        return _headers.Count;
+    }
+
+    [Benchmark(Description = "OpenTelemetry TraceContextPropagator + tracestate")]
+    public int OpenTelemetryTraceContextWithState()
+    {
+        _openTelemetry.Inject(_contextWithState, _headers, s_setter);
+        return _headers.Count;
+    }
+
+    [Benchmark(Description = "tracecontext + tracestate")]
+    public int TraceContextWithState()
+    {
+        _traceContext.Inject(_contextWithState, _headers, s_setter);
         return _headers.Count;
     }
 

@@ -4,7 +4,10 @@ namespace Tracing.Sdk.AspNetCore;
 /// Builds <c>url.query</c> (semantic conventions, <c>url</c> namespace: the query without its leading
 /// <c>?</c>) with the value of every parameter replaced by <c>REDACTED</c> unless the parameter is in
 /// <see cref="AspNetCoreTracingOptions.QueryAllowList"/>. Parameter names and separators are kept as
-/// sent; an empty value or a name without <c>=</c> has nothing to hide and is kept.
+/// sent. A segment without <c>=</c> is redacted whole (<c>?{token}</c> is how a bare secret is sent,
+/// and nothing tells it from a flag name) unless it is an allow-listed name, and an empty value is
+/// redacted too (<c>k=</c> becomes <c>k=REDACTED</c>), so a reader cannot tell which values were empty.
+/// Empty segments (<c>&amp;&amp;</c>) are kept.
 /// </summary>
 internal sealed class QueryRedactor
 {
@@ -84,28 +87,48 @@ internal sealed class QueryRedactor
 
     private int RedactedLength(ReadOnlySpan<char> segment, ref bool changed)
     {
-        var eq = segment.IndexOf('=');
-        if (eq < 0 || eq == segment.Length - 1 || IsAllowed(segment[..eq]))
+        var kept = KeptPrefix(segment);
+        if (kept < 0)
         {
             return segment.Length;
         }
 
         changed = true;
-        return eq + 1 + Redacted.Length;
+        return kept + Redacted.Length;
     }
 
     private int Write(ReadOnlySpan<char> segment, Span<char> destination)
     {
-        var eq = segment.IndexOf('=');
-        if (eq < 0 || eq == segment.Length - 1 || IsAllowed(segment[..eq]))
+        var kept = KeptPrefix(segment);
+        if (kept < 0)
         {
             segment.CopyTo(destination);
             return segment.Length;
         }
 
-        segment[..(eq + 1)].CopyTo(destination);
-        Redacted.AsSpan().CopyTo(destination[(eq + 1)..]);
-        return eq + 1 + Redacted.Length;
+        segment[..kept].CopyTo(destination);
+        Redacted.AsSpan().CopyTo(destination[kept..]);
+        return kept + Redacted.Length;
+    }
+
+    /// <summary>
+    /// -1 when <paramref name="segment"/> is kept as sent (empty, or allow-listed); otherwise how much of
+    /// it comes before <c>REDACTED</c>: the name and <c>=</c> of a parameter, nothing of a bare segment.
+    /// </summary>
+    private int KeptPrefix(ReadOnlySpan<char> segment)
+    {
+        if (segment.IsEmpty)
+        {
+            return -1;
+        }
+
+        var eq = segment.IndexOf('=');
+        if (eq < 0)
+        {
+            return IsAllowed(segment) ? -1 : 0;
+        }
+
+        return IsAllowed(segment[..eq]) ? -1 : eq + 1;
     }
 
     private bool IsAllowed(ReadOnlySpan<char> name)

@@ -25,4 +25,7 @@ internal sealed class TracingEventSource : EventSource
 
     [Event(5, Level = EventLevel.Error, Message = "Tracing component '{0}' threw and was contained: {1}")]
     public void ComponentFailed(string component, string error) => WriteEvent(5, component, error);
+
+    [Event(6, Level = EventLevel.Verbose, Message = "Left out an incoming '{0}' baggage entry: {1}.")]
+    public void BaggageDropped(string format, string reason) => WriteEvent(6, format, reason);
 }

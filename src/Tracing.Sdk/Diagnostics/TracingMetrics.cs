@@ -20,6 +20,7 @@ internal sealed class TracingMetrics : IDisposable
     private readonly Counter<long> _spansDropped;
     private readonly Counter<long> _exportRetries;
     private readonly Counter<long> _invalidContexts;
+    private readonly Counter<long> _baggageDropped;
     private readonly Counter<long> _spansTruncated;
     private readonly Counter<long> _datagramsSent;
     private readonly List<Func<IEnumerable<Measurement<long>>>> _observedDrops = [];
@@ -42,6 +43,8 @@ internal sealed class TracingMetrics : IDisposable
             "tracing.sdk.datagrams.sent", "{datagram}", "UDP datagrams handed to the network, by exporter.");
         _invalidContexts = _meter.CreateCounter<long>(
             "tracing.sdk.propagation.invalid", "{header}", "Incoming trace-context headers ignored as malformed, by format.");
+        _baggageDropped = _meter.CreateCounter<long>(
+            "tracing.sdk.propagation.baggage.dropped", "{entry}", "Incoming baggage entries left out for exceeding a limit, by format and reason (member_count | member_size | total_size).");
         _meter.CreateObservableCounter(
             "tracing.sdk.spans.dropped.queue_full", ObserveQueueFull, "{span}", "Spans dropped because an export queue was full, by exporter (the same count as tracing.sdk.spans.dropped with reason=queue_full, without its delay).");
         _meter.CreateObservableCounter(
@@ -93,6 +96,8 @@ internal sealed class TracingMetrics : IDisposable
     public void DatagramsSent(string exporter, long count) => _datagramsSent.Add(count, new KeyValuePair<string, object?>("exporter", exporter));
 
     public void InvalidContext(string format) => _invalidContexts.Add(1, new KeyValuePair<string, object?>("format", format));
+
+    public void BaggageDropped(string format, string reason) => _baggageDropped.Add(1, new("format", format), new("reason", reason));
 
     /// <summary>Adds a source of queue-full drop counts outside the batch processors (the console writer's running total).</summary>
     public void ObserveQueueDrops(string exporter, Func<long> droppedSoFar)

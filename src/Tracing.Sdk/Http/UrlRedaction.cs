@@ -8,9 +8,9 @@ namespace Tracing.Sdk.Http;
 /// <c>url.query</c>): credentials in the URL MUST be redacted and sensitive query values SHOULD be; the
 /// SDK treats every query value as sensitive unless its parameter is allow-listed
 /// (<c>Tracing:AspNetCore:QueryAllowList</c>, the same rule as server spans) and writes <c>REDACTED</c>
-/// in its place, so that the names stay readable: <c>/orders?page=2&amp;token=REDACTED</c>. A parameter
-/// without a value (<c>?debug</c>) or with an empty one has nothing to hide and is kept as sent. The
-/// fragment is never sent over HTTP and is left out.
+/// in its place, so that the names stay readable: <c>/orders?page=2&amp;token=REDACTED</c>. A segment
+/// without <c>=</c> (<c>?{token}</c>) is replaced whole and an empty value is redacted too, unless
+/// allow-listed (<see cref="QueryRedactor"/>). The fragment is never sent over HTTP and is left out.
 /// </summary>
 internal sealed class UrlRedaction
 {

@@ -6,9 +6,12 @@ namespace Tracing.Sdk.Propagation;
 /// B3 multiple headers (openzipkin/b3-propagation "Multiple Headers"): <c>X-B3-TraceId</c> (16 or 32
 /// lower-hex, a 64-bit id left-padded to 128 bits), <c>X-B3-SpanId</c>, <c>X-B3-ParentSpanId</c>,
 /// <c>X-B3-Sampled</c> (<c>1</c>/<c>0</c>, and the legacy <c>true</c>/<c>false</c>), <c>X-B3-Flags</c>
-/// (<c>1</c> = debug, which implies sampled). Inject writes <c>X-B3-Sampled</c> always, or
-/// <c>X-B3-Flags: 1</c> alone for a debug span (the spec: debug implies an accept decision). Extract
-/// also reads the single <c>b3</c> header.
+/// (<c>1</c> = debug, which implies sampled). Ids with neither <c>X-B3-Sampled</c> nor <c>X-B3-Flags: 1</c>
+/// are the spec's "Defer" ("Absent means defer the decision to the receiver"): the context is continued
+/// and marked <see cref="DeferredSampling"/> for the sampler's policy to decide. Inject writes
+/// <c>X-B3-Sampled</c> for a span (a decision was made here), <c>X-B3-Flags: 1</c> alone for a debug span
+/// (the spec: debug implies an accept decision), and nothing for a deferred remote context passed
+/// through unchanged. Extract also reads the single <c>b3</c> header.
 /// </summary>
 internal sealed class B3MultiFormat : FormatPropagator
 {
@@ -79,6 +82,12 @@ internal sealed class B3MultiFormat : FormatPropagator
             DebugPropagation.MarkRemoteParent(traceId, spanId, null);
         }
 
+        if (sampledValue is null && !debug)
+        {
+            // "X-B3-Flags ... Absent or any other value can be ignored": no decision was sent.
+            return DeferredSampling.Context(traceId, spanId);
+        }
+
         return new ActivityContext(traceId, spanId, sampled || debug ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, null, isRemote: true);
     }
 
@@ -90,7 +99,7 @@ internal sealed class B3MultiFormat : FormatPropagator
         {
             setter(carrier, FlagsHeader, "1");
         }
-        else
+        else if (!context.IsDeferred)
         {
             setter(carrier, SampledHeader, context.Sampled ? "1" : "0");
         }

@@ -7,9 +7,12 @@ namespace Tracing.Sdk.Propagation;
 /// <c>b3: {TraceId}-{SpanId}-{SamplingState}-{ParentSpanId}</c>, the last two optional, or a
 /// sampling state alone (<c>0</c>, <c>1</c>, <c>d</c>). Ids are lower-hex; a 64-bit trace id is
 /// left-padded to 128 bits. <c>d</c> (debug) means sampled, is handed to the sampler through
-/// <see cref="DebugContext"/> and is written onward for debug spans. Inject always states the
-/// sampling decision. Extract also reads the multi-header form, so either form of B3 is understood
-/// whichever one is configured for inject.
+/// <see cref="DebugContext"/> and is written onward for debug spans. Ids with no sampling state are the
+/// spec's "Defer" ("Defer is absence of the sampling field"): the context is continued and marked
+/// <see cref="DeferredSampling"/> for the sampler's policy to decide. Inject states the decision for a
+/// span (one was made here) and leaves it out only for a deferred remote context passed through
+/// unchanged. Extract also reads the multi-header form, so either form of B3 is understood whichever
+/// one is configured for inject.
 /// </summary>
 internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : FormatPropagator(diagnostics)
 {
@@ -54,21 +57,27 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
 
     public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
     {
-        var state = context.IsDebug ? 'd' : context.Sampled ? '1' : '0';
-        var value = string.Create(HexIds.TraceIdLength + HexIds.SpanIdLength + 3, (context.Context.TraceId, context.Context.SpanId, state), static (span, s) =>
+        // '\0': no sampling state (a deferred context passed through), {TraceId}-{SpanId} alone.
+        var state = context.IsDebug ? 'd' : context.IsDeferred ? '\0' : context.Sampled ? '1' : '0';
+        var length = HexIds.TraceIdLength + HexIds.SpanIdLength + (state == '\0' ? 1 : 3);
+        var value = string.Create(length, (context.Context.TraceId, context.Context.SpanId, state), static (span, s) =>
         {
             s.TraceId.ToHexString().AsSpan().CopyTo(span);
             span[32] = '-';
             s.SpanId.ToHexString().AsSpan().CopyTo(span[33..]);
-            span[49] = '-';
-            span[50] = s.state;
+            if (s.state != '\0')
+            {
+                span[49] = '-';
+                span[50] = s.state;
+            }
         });
         setter(carrier, HeaderName, value);
     }
 
     /// <summary>
     /// Parses a <c>b3</c> value. A sampling state alone is well-formed but gives no context
-    /// (<paramref name="context"/> stays invalid). Any malformed field rejects the whole value.
+    /// (<paramref name="context"/> stays invalid); ids without one give a deferred context
+    /// (<see cref="DeferredSampling"/>). Any malformed field rejects the whole value.
     /// </summary>
     public static bool TryParse(ReadOnlySpan<char> value, out ActivityContext context, out bool debug)
     {
@@ -88,6 +97,19 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
             || !HexIds.TryParseSpanId(value[parts[1]], out var spanId))
         {
             return false;
+        }
+
+        // Defer "is absence of the sampling field", and ParentSpanId is "in the final position" when
+        // present: {TraceId}-{SpanId} or {TraceId}-{SpanId}-{ParentSpanId}.
+        if (count == 2 || (count == 3 && value[parts[2]].Length == HexIds.SpanIdLength))
+        {
+            if (count == 3 && !HexIds.IsLowerHexNonZero(value[parts[2]], HexIds.SpanIdLength))
+            {
+                return false;
+            }
+
+            context = DeferredSampling.Context(traceId, spanId);
+            return true;
         }
 
         var flags = ActivityTraceFlags.None;

@@ -6,16 +6,14 @@ namespace Tracing.Sdk.Propagation;
 /// <summary>
 /// W3C Baggage (<c>baggage: key=value;property, key2=value2</c>). Values are percent-decoded as UTF-8
 /// on extract and percent-encoded on inject; properties travel with their value
-/// (<see cref="BaggageProperties"/>). Limits (OpenTelemetry's reading of Baggage §3.3.4): 180
-/// list-members, 4096 bytes per member, 8192 bytes in all; a member over a limit, or malformed, is
-/// dropped on its own, never the rest of the header.
+/// (<see cref="BaggageProperties"/>). Limits (<see cref="BaggageLimits"/>, OpenTelemetry's reading of
+/// Baggage §3.3.4): 180 list-members, 4096 bytes per member, 8192 bytes in all; a member over a limit
+/// (counted by reason) or malformed (counted as an invalid header) is dropped on its own, never the rest
+/// of the header.
 /// </summary>
 internal sealed class BaggageFormat(PropagationDiagnostics diagnostics) : FormatPropagator(diagnostics)
 {
     public const string HeaderName = "baggage";
-    public const int MaxMembers = 180;
-    public const int MaxMemberBytes = 4096;
-    public const int MaxTotalBytes = 8192;
 
     private const string HexUpper = "0123456789ABCDEF";
 
@@ -48,9 +46,8 @@ internal sealed class BaggageFormat(PropagationDiagnostics diagnostics) : Format
             return;
         }
 
-        var members = 0;
-        var total = 0;
-        var dropped = false;
+        var limits = new BaggageLimits();
+        var malformed = false;
         foreach (var header in headers)
         {
             if (header is null)
@@ -70,14 +67,19 @@ internal sealed class BaggageFormat(PropagationDiagnostics diagnostics) : Format
                 }
 
                 var bytes = Encoding.UTF8.GetByteCount(member);
-                if (members >= MaxMembers || bytes > MaxMemberBytes || total + bytes > MaxTotalBytes || !TryParseMember(member, out var key, out var value, out var properties))
+                if (limits.Refusal(bytes) is { } reason)
                 {
-                    dropped = true;
+                    Diagnostics.BaggageDropped(Name, reason);
                     continue;
                 }
 
-                members++;
-                total += bytes + 1;
+                if (!TryParseMember(member, out var key, out var value, out var properties))
+                {
+                    malformed = true;
+                    continue;
+                }
+
+                limits.Take(bytes);
                 if (properties is not null)
                 {
                     BaggageProperties.Attach(value, properties);
@@ -87,7 +89,7 @@ internal sealed class BaggageFormat(PropagationDiagnostics diagnostics) : Format
             }
         }
 
-        if (dropped)
+        if (malformed)
         {
             Diagnostics.InvalidContext(Name);
         }
@@ -104,7 +106,7 @@ internal sealed class BaggageFormat(PropagationDiagnostics diagnostics) : Format
         var members = 0;
         foreach (var item in context.Baggage)
         {
-            if (members == MaxMembers)
+            if (members == BaggageLimits.MaxMembers)
             {
                 break;
             }
@@ -128,7 +130,7 @@ internal sealed class BaggageFormat(PropagationDiagnostics diagnostics) : Format
             }
 
             var memberLength = builder.Length - start - (start > 0 ? 1 : 0);
-            if (memberLength > MaxMemberBytes || builder.Length > MaxTotalBytes)
+            if (memberLength > BaggageLimits.MaxMemberBytes || builder.Length > BaggageLimits.MaxTotalBytes)
             {
                 // Over a limit: this entry is left out, the others still go (all ASCII by now, so chars are bytes).
                 builder.Length = start;

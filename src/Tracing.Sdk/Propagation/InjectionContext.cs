@@ -26,6 +26,13 @@ internal readonly struct InjectionContext(ActivityContext context, Baggage bagga
 
     public bool Sampled => (Context.TraceFlags & ActivityTraceFlags.Recorded) != 0;
 
+    /// <summary>
+    /// Whether the context is a remote one whose caller made no sampling decision, injected as it was
+    /// extracted (a proxy passing it on): B3 then sends no decision either. A local span never is (its
+    /// sampler decided), even if it still carries the marker.
+    /// </summary>
+    public bool IsDeferred => Context.IsRemote && DeferredSampling.IsMarker(Context.TraceState);
+
     /// <summary>Whether the span is debug (B3 <c>d</c>, Jaeger flag <c>0x2</c> onward).</summary>
     public bool IsDebug => DebugPropagation.IsDebug(Span);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 
 namespace Tracing.Sdk.Propagation;
 
@@ -10,7 +11,9 @@ namespace Tracing.Sdk.Propagation;
 /// <c>flags</c> a hex bitmask where <c>0x1</c> is sampled and <c>0x2</c> debug (so <c>3</c> is both:
 /// any odd value is sampled, not only the string <c>1</c>). <c>jaeger-debug-id</c> forces sampling
 /// and is recorded on the span by the sampler; baggage travels as <c>uberctx-{key}</c> headers with
-/// URL-encoded values. Inject writes the span's local parent id when known (else <c>0</c>).
+/// URL-encoded values, within the limits of W3C baggage (<see cref="BaggageLimits"/>, each header
+/// measured as <c>key=value</c> with the value as sent): an entry over a limit is left out on its own,
+/// and counted on extract. Inject writes the span's local parent id when known (else <c>0</c>).
 /// </summary>
 internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatPropagator(diagnostics)
 {
@@ -73,6 +76,8 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
             return;
         }
 
+        // A request can carry as many uberctx- headers as its server accepts: the same room as W3C baggage.
+        var limits = new BaggageLimits();
         foreach (var name in keys)
         {
             if (name.Length <= BaggagePrefix.Length || !name.StartsWith(BaggagePrefix, StringComparison.OrdinalIgnoreCase))
@@ -87,6 +92,15 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
                 continue;
             }
 
+            // key=value in UTF-8: the name's bytes less the (ASCII) prefix's, plus one for '='.
+            var bytes = Encoding.UTF8.GetByteCount(name) - BaggagePrefix.Length + 1 + Encoding.UTF8.GetByteCount(value);
+            if (limits.Refusal(bytes) is { } reason)
+            {
+                Diagnostics.BaggageDropped(Name, reason);
+                continue;
+            }
+
+            limits.Take(bytes);
             baggage.TryAdd(name[BaggagePrefix.Length..], Unescape(value));
         }
     }
@@ -99,11 +113,20 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
         setter(carrier, TraceIdHeader, string.Create(
             CultureInfo.InvariantCulture, $"{context.Context.TraceId.ToHexString()}:{context.Context.SpanId.ToHexString()}:{parentText}:{flags}"));
 
+        // What a receiver keeps is what is sent: the limits of extract, entry by entry (keys are header
+        // tokens and escaped values ASCII, so characters are bytes).
+        var limits = new BaggageLimits();
         foreach (var item in context.Baggage)
         {
             if (item.Key.Length > 0 && item.Value is not null && IsHeaderNameToken(item.Key) && BaggageFormat.IsWellFormed(item.Value))
             {
-                setter(carrier, BaggagePrefix + item.Key, Uri.EscapeDataString(item.Value));
+                var value = Uri.EscapeDataString(item.Value);
+                var bytes = item.Key.Length + 1 + value.Length;
+                if (limits.Refusal(bytes) is null)
+                {
+                    limits.Take(bytes);
+                    setter(carrier, BaggagePrefix + item.Key, value);
+                }
             }
         }
     }

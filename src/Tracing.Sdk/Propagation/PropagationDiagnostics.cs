@@ -3,8 +3,9 @@ using Tracing.Sdk.Diagnostics;
 namespace Tracing.Sdk.Propagation;
 
 /// <summary>
-/// Where the propagators report a malformed header they ignored: the host's
-/// <c>tracing.sdk.propagation.invalid</c> counter (when a host built them) and the EventSource.
+/// Where the propagators report a malformed header they ignored (the host's
+/// <c>tracing.sdk.propagation.invalid</c> counter) and a baggage entry they left out for a limit
+/// (<c>tracing.sdk.propagation.baggage.dropped</c>), when a host built them, and the EventSource.
 /// </summary>
 internal sealed class PropagationDiagnostics(TracingMetrics? metrics)
 {
@@ -15,5 +16,12 @@ internal sealed class PropagationDiagnostics(TracingMetrics? metrics)
     {
         metrics?.InvalidContext(format);
         TracingEventSource.Log.InvalidContext(format);
+    }
+
+    /// <summary>An incoming baggage entry left out for a limit (<see cref="BaggageLimits"/>'s reason): <c>tracing.sdk.propagation.baggage.dropped</c>.</summary>
+    public void BaggageDropped(string format, string reason)
+    {
+        metrics?.BaggageDropped(format, reason);
+        TracingEventSource.Log.BaggageDropped(format, reason);
     }
 }

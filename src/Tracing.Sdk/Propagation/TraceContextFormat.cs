@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace Tracing.Sdk.Propagation;
 
 /// <summary>
-/// W3C Trace Context level 1 (<c>traceparent</c>, <c>tracestate</c>). Parsed here rather than by
+/// W3C Trace Context (<c>traceparent</c> as level 1 defines it; <c>tracestate</c> as level 2 does, see
+/// <see cref="TraceStateList"/>). Parsed here rather than by
 /// OpenTelemetry's <c>TraceContextPropagator</c> so that a malformed header is counted, and rejected
 /// without the exceptions that propagator throws and catches internally; the benchmark holds the two
 /// side by side.
@@ -15,13 +16,6 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
 
     // §3.2.2: version "00" is exactly 55 characters: 2 + 1 + 32 + 1 + 16 + 1 + 2.
     private const int Version00Length = 55;
-
-    // §3.3.1.1 / §3.3.2: at most 32 list-members; keys up to 256 characters, values up to 256.
-    private const int MaxTraceStateMembers = 32;
-    private const int MaxKeyLength = 256;
-    private const int MaxTenantLength = 241;
-    private const int MaxSystemLength = 14;
-    private const int MaxValueLength = 256;
 
     private static readonly HashSet<string> s_fields = [TraceParent, TraceState];
 
@@ -43,18 +37,32 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
             return default;
         }
 
-        // §3.3: a malformed tracestate is discarded, the traceparent still stands.
-        var tracestate = getter(carrier, TraceState);
-        var state = tracestate is null ? null : ValidTraceState(tracestate);
+        // "failure to parse tracestate MUST NOT affect the parsing of traceparent": a malformed
+        // tracestate is discarded (and counted), the traceparent still stands.
+        var fields = getter(carrier, TraceState);
+        string? state = null;
+        if (fields is not null)
+        {
+            state = TraceStateList.Read(fields, out var malformed);
+            if (malformed)
+            {
+                Diagnostics.InvalidContext(Name);
+            }
+        }
+
         return new ActivityContext(traceId, spanId, flags, state, isRemote: true);
     }
 
     public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
     {
         setter(carrier, TraceParent, Format(context.Context));
-        if (!string.IsNullOrEmpty(context.Context.TraceState))
+
+        // "Vendors receiving a tracestate request header MUST send it to outgoing requests": as the span
+        // holds it (read by TraceStateList when it came in), without the SDK's own deferred-sampling mark.
+        var state = DeferredSampling.Outgoing(context.Context.TraceState);
+        if (!string.IsNullOrEmpty(state))
         {
-            setter(carrier, TraceState, context.Context.TraceState);
+            setter(carrier, TraceState, state);
         }
     }
 
@@ -116,139 +124,6 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
 
         // §3.2.2.5: only the sampled bit is defined; the others are ignored.
         flags = (HexIds.HexValue(flagChars[1]) & 1) != 0 ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None;
-        return true;
-    }
-
-    /// <summary>The <c>tracestate</c> to keep, or <see langword="null"/> when any member is malformed (§3.3.1).</summary>
-    public static string? ValidTraceState(IEnumerable<string> headers)
-    {
-        string? single = null;
-        List<string>? several = null;
-        foreach (var header in headers)
-        {
-            if (single is null)
-            {
-                single = header;
-            }
-            else
-            {
-                several ??= [single];
-                several.Add(header);
-            }
-        }
-
-        // §3.3.1: several tracestate headers are one list, in order.
-        var combined = several is null ? single : string.Join(',', several);
-        if (string.IsNullOrWhiteSpace(combined))
-        {
-            return null;
-        }
-
-        return IsValidTraceState(combined) ? combined : null;
-    }
-
-    public static bool IsValidTraceState(ReadOnlySpan<char> list)
-    {
-        var members = 0;
-        Span<Range> seen = stackalloc Range[MaxTraceStateMembers];
-        var rest = list;
-        var offset = 0;
-        while (true)
-        {
-            var comma = rest.IndexOf(',');
-            var raw = comma < 0 ? rest : rest[..comma];
-            var member = raw.Trim(" \t");
-            if (!member.IsEmpty)
-            {
-                if (members == MaxTraceStateMembers)
-                {
-                    return false;
-                }
-
-                var equals = member.IndexOf('=');
-                if (equals <= 0 || !IsValidKey(member[..equals]) || !IsValidValue(member[(equals + 1)..]))
-                {
-                    return false;
-                }
-
-                // §3.3.1.2: a key appears at most once.
-                var keyStart = offset + (raw.Length - raw.TrimStart(" \t").Length);
-                var key = list.Slice(keyStart, equals);
-                for (var i = 0; i < members; i++)
-                {
-                    if (list[seen[i]].SequenceEqual(key))
-                    {
-                        return false;
-                    }
-                }
-
-                seen[members++] = new Range(keyStart, keyStart + equals);
-            }
-
-            if (comma < 0)
-            {
-                return true;
-            }
-
-            offset += comma + 1;
-            rest = rest[(comma + 1)..];
-        }
-    }
-
-    // §3.3.1.3.1: key = simple-key / multi-tenant-key; simple-key = lcalpha 0*255(lcalpha / DIGIT / "_" / "-" / "*" / "/");
-    // multi-tenant-key = tenant-id "@" system-id, tenant-id starting with lcalpha or DIGIT (241 max), system-id with lcalpha (14 max).
-    private static bool IsValidKey(ReadOnlySpan<char> key)
-    {
-        if (key.Length > MaxKeyLength)
-        {
-            return false;
-        }
-
-        var at = key.IndexOf('@');
-        if (at < 0)
-        {
-            return key[0] is >= 'a' and <= 'z' && AllKeyChars(key[1..]);
-        }
-
-        var tenant = key[..at];
-        var system = key[(at + 1)..];
-        return tenant.Length is > 0 and <= MaxTenantLength
-            && system.Length is > 0 and <= MaxSystemLength
-            && tenant[0] is (>= 'a' and <= 'z') or (>= '0' and <= '9')
-            && system[0] is >= 'a' and <= 'z'
-            && AllKeyChars(tenant[1..])
-            && AllKeyChars(system[1..]);
-    }
-
-    private static bool AllKeyChars(ReadOnlySpan<char> chars)
-    {
-        foreach (var c in chars)
-        {
-            if (c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '-' or '*' or '/'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    // §3.3.1.3.2: value = 0*255(chr) nblk-chr; nblk-chr = %x21-2B / %x2D-3C / %x3E-7E; chr = %x20 / nblk-chr.
-    private static bool IsValidValue(ReadOnlySpan<char> value)
-    {
-        if (value.IsEmpty || value.Length > MaxValueLength || value[^1] == ' ')
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (c is < ' ' or > '~' or ',' or '=')
-            {
-                return false;
-            }
-        }
-
         return true;
     }
 }

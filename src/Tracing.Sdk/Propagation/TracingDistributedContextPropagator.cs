@@ -10,7 +10,10 @@ namespace Tracing.Sdk.Propagation;
 /// The configured set as .NET's own <see cref="DistributedContextPropagator"/>, the one HttpClient
 /// (<c>DiagnosticsHandler</c>) injects with and ASP.NET Core hosting extracts with. Inject writes
 /// each header at most once and never replaces one the caller already set; extract hands hosting a
-/// W3C <c>traceparent</c> string whatever format the context came in, since hosting parses that.
+/// W3C <c>traceparent</c> string whatever format the context came in, since hosting parses that, and
+/// the context's tracestate — for a B3 caller that deferred the sampling decision, the
+/// <see cref="DeferredSampling"/> mark, which hosting's <c>ActivityContext.TryParse</c> keeps as given
+/// and so hands to the sampler with the parent.
 /// </summary>
 internal sealed class TracingDistributedContextPropagator : DistributedContextPropagator
 {

@@ -201,6 +201,8 @@ public static class TracingPropagation
             Tags(system, destination, MessagingAttributes.ProcessOperation, messageId, batchCount: null));
         if (activity is not null)
         {
+            // Dropped under a caller that deferred the decision: the mark stays with no child of it.
+            DeferredSampling.Forget(activity);
             foreach (var item in context.Baggage)
             {
                 activity.AddBaggage(item.Key, item.Value);
@@ -250,7 +252,7 @@ public static class TracingPropagation
             var context = Extract(carrier, getter).ActivityContext;
             if (InjectionContext.IsValid(context))
             {
-                links.Add(new ActivityLink(context));
+                links.Add(new ActivityLink(DeferredSampling.WithoutMarker(context)));
             }
         }
 

@@ -12,6 +12,8 @@ namespace Tracing.Sdk.Sampling;
 /// 0x2, <c>jaeger-debug-id</c>), a root started after a lone <c>jaeger-debug-id</c>, or a local child of a
 /// span tagged debug is sampled whatever the policy, and tagged <c>sampler.debug=true</c> (plus
 /// <c>jaeger-debug-id</c> when there is one).</item>
+/// <item>Deferred: a remote parent whose caller made no sampling decision (B3 "defer", see
+/// <see cref="DeferredSampling"/>) is decided by the policy, parent-based or not; its ids are still continued.</item>
 /// <item>Parent-based: a parent's sampled flag decides for its child, remote or local, as
 /// OpenTelemetry's ParentBased sampler with its default delegates.</item>
 /// <item>Otherwise (a root, or every span when not parent-based) the policy decides.</item>
@@ -61,6 +63,11 @@ internal sealed class TracingSampler : Sampler
             if (DebugContext.IsDebugParent(parent, out var debugId))
             {
                 return Debug(debugId);
+            }
+
+            if (DeferredSampling.IsDeferred(parent))
+            {
+                return DeferredSampling.Decide(Policy, samplingParameters);
             }
         }
         else

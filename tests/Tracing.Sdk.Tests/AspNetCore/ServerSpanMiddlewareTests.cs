@@ -100,12 +100,13 @@ public sealed class ServerSpanMiddlewareTests
     {
         await using var host = await ServerSpanHost.StartAsync(
             app => app.MapGet("/search", () => "ok"),
-            o => o.AspNetCore.QueryAllowList = ["page", "Sort"]);
+            o => o.AspNetCore.QueryAllowList = ["page", "Sort", "debug"]);
 
-        await host.Client.GetAsync("/search?q=secret+stuff&page=2&token=abc&sort=asc&flag&empty=");
+        await host.Client.GetAsync("/search?q=secret+stuff&page=2&token=abc&sort=asc&eyJhbGciOiJIUzI1NiJ9&empty=&debug&sort=");
 
+        // A bare segment is redacted whole, an empty value too; an allow-listed bare name or empty value is kept.
         var span = await host.SingleServerSpanAsync();
-        Assert.Equal("q=REDACTED&page=2&token=REDACTED&sort=asc&flag&empty=", span.GetTagItem("url.query"));
+        Assert.Equal("q=REDACTED&page=2&token=REDACTED&sort=asc&REDACTED&empty=REDACTED&debug&sort=", span.GetTagItem("url.query"));
     }
 
     [Fact]

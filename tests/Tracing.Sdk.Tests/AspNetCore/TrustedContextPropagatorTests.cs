@@ -55,6 +55,31 @@ public sealed class TrustedContextPropagatorTests
     }
 
     [Fact]
+    public async Task Restart_UntrustedB3CallerThatDeferred_IsLinked_WithoutTheSdksInternalMark()
+    {
+        await using var host = await ServerSpanHost.StartAsync(
+            app => app.Run(static context => context.Response.WriteAsync("ok")),
+            o =>
+            {
+                o.Propagators = ["b3"];
+                o.AspNetCore.IncomingContext = "restart";
+            });
+
+        await host.Server.SendAsync(c =>
+        {
+            c.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.7");
+            c.Request.Path = "/call";
+            c.Request.Headers["b3"] = $"{CallerTraceId}-{CallerSpanId}"; // no sampling state: B3 "defer"
+        });
+
+        var span = await host.SingleServerSpanAsync();
+        var link = Assert.Single(span.Links);
+        Assert.Equal(CallerTraceId, link.Context.TraceId.ToHexString());
+        Assert.Null(link.Context.TraceState); // links are exported as they are
+        Assert.True(string.IsNullOrEmpty(span.TraceStateString));
+    }
+
+    [Fact]
     public async Task Ignore_UntrustedCaller_GetsANewRootWithoutLink()
     {
         await using var host = await StartAsync("ignore");

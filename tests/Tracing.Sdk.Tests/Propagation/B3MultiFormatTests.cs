@@ -41,6 +41,53 @@ public sealed class B3MultiFormatTests : IDisposable
         Assert.Equal(0, _counted.InvalidTotal);
     }
 
+    [Theory]
+    [InlineData(TraceId, null, null)] // "Absent means defer the decision to the receiver"
+    [InlineData("64fe8b2a57d3eff7", null, null)] // a 64-bit trace id, deferred: padded and continued
+    [InlineData(TraceId, ParentId, null)] // with the caller's parent id
+    [InlineData(TraceId, null, "0")] // X-B3-Flags other than 1: "Absent or any other value can be ignored"
+    public void Extract_IdsWithoutSampledOrDebug_AreADeferredParent(string traceId, string? parentId, string? flags)
+    {
+        var carrier = new HeaderCarrier(("X-B3-TraceId", traceId), ("X-B3-SpanId", SpanId));
+        if (parentId is not null)
+        {
+            carrier.Add("X-B3-ParentSpanId", parentId);
+        }
+
+        if (flags is not null)
+        {
+            carrier.Add("X-B3-Flags", flags);
+        }
+
+        var context = Extract(carrier);
+
+        Assert.True(DeferredSampling.IsDeferred(context));
+        Assert.Equal(traceId.PadLeft(32, '0'), context.TraceId.ToHexString());
+        Assert.Equal(SpanId, context.SpanId.ToHexString());
+        Assert.Equal(0, _counted.InvalidTotal);
+    }
+
+    [Theory]
+    [InlineData("X-B3-Sampled", "0")] // deny is a decision
+    [InlineData("X-B3-Sampled", "1")] // accept is a decision
+    [InlineData("X-B3-Flags", "1")] // debug implies accept
+    public void Extract_IdsWithADecision_AreNotDeferred(string header, string value) =>
+        Assert.False(DeferredSampling.IsDeferred(Extract(new HeaderCarrier(("X-B3-TraceId", TraceId), ("X-B3-SpanId", SpanId), (header, value)))));
+
+    [Fact]
+    public void Inject_PassesADeferredRemoteContextOnWithoutADecision()
+    {
+        var deferred = Extract(new HeaderCarrier(("X-B3-TraceId", TraceId), ("X-B3-SpanId", SpanId)));
+        var carrier = new HeaderCarrier();
+
+        _format.Inject(new PropagationContext(deferred, default), carrier, HeaderCarrier.Setter);
+
+        Assert.Equal(TraceId, carrier["X-B3-TraceId"]);
+        Assert.Equal(SpanId, carrier["X-B3-SpanId"]);
+        Assert.Null(carrier["X-B3-Sampled"]);
+        Assert.Null(carrier["X-B3-Flags"]);
+    }
+
     [Fact]
     public void Extract_HeaderNamesAreCaseInsensitive_And64BitIdsArePadded()
     {

@@ -33,6 +33,57 @@ public sealed class B3SingleFormatTests : IDisposable
         Assert.Equal(0, _counted.InvalidTotal);
     }
 
+    [Theory]
+    [InlineData(TraceId + "-" + SpanId, TraceId)] // "Defer is absence of the sampling field"
+    [InlineData("64fe8b2a57d3eff7-" + SpanId, "000000000000000064fe8b2a57d3eff7")] // a 64-bit trace id, deferred: padded and continued
+    [InlineData(TraceId + "-" + SpanId + "-" + ParentId, TraceId)] // no sampling field, ParentSpanId "in the final position"
+    public void Extract_IdsWithoutSamplingState_AreADeferredParent(string b3, string traceId)
+    {
+        var context = Extract(new HeaderCarrier(("b3", b3)));
+
+        Assert.True(DeferredSampling.IsDeferred(context));
+        Assert.Equal(traceId, context.TraceId.ToHexString());
+        Assert.Equal(SpanId, context.SpanId.ToHexString());
+        Assert.True(context.IsRemote);
+        Assert.Equal(0, _counted.InvalidTotal);
+    }
+
+    [Theory]
+    [InlineData(TraceId + "-" + SpanId + "-0")] // deny is a decision
+    [InlineData(TraceId + "-" + SpanId + "-1")] // accept is a decision
+    [InlineData(TraceId + "-" + SpanId + "-1-" + ParentId)] // with a parent id
+    public void Extract_IdsWithSamplingState_AreNotDeferred(string b3) =>
+        Assert.False(DeferredSampling.IsDeferred(Extract(new HeaderCarrier(("b3", b3)))));
+
+    [Theory]
+    [InlineData(TraceId + "-" + SpanId + "-0000000000000000")] // an all-zero parent id in the final position
+    [InlineData(TraceId + "-" + SpanId + "-05E3AC9A4F6E3B90")] // an upper-case one
+    [InlineData(TraceId + "-" + SpanId + "-05e3ac9a4f6e3b9g")] // a non-hex one
+    public void Extract_ReturnsNoParent_WhenADeferredParentIdIsMalformed(string b3)
+    {
+        Assert.Equal(default, Extract(new HeaderCarrier(("b3", b3))));
+        Assert.Equal(1, _counted.Invalid("b3"));
+    }
+
+    [Fact]
+    public void Inject_PassesADeferredRemoteContextOnWithoutADecision()
+    {
+        // A proxy extracting and injecting the caller's context: it made no decision, so it sends none.
+        var deferred = Extract(new HeaderCarrier(("b3", $"{TraceId}-{SpanId}")));
+
+        Assert.Equal($"{TraceId}-{SpanId}", Inject(deferred)["b3"]);
+    }
+
+    [Fact]
+    public void Inject_StatesTheDecision_ForALocalSpanUnderADeferredParent()
+    {
+        // A span's sampler has decided (here: not sampled), even if the span still carries the mark.
+        using var span = new Activity("child").SetIdFormat(ActivityIdFormat.W3C).Start();
+        span.TraceStateString = DeferredSampling.TraceState;
+
+        Assert.Equal($"{span.TraceId.ToHexString()}-{span.SpanId.ToHexString()}-0", Inject(span.Context)["b3"]);
+    }
+
     [Fact]
     public void Extract_LeftPads64BitTraceIdTo128()
     {

@@ -66,6 +66,9 @@ public sealed class BaggageFormatTests : IDisposable
         Assert.Equal(180, baggage.Count);
         Assert.Equal("v", baggage.GetBaggage("k179"));
         Assert.Null(baggage.GetBaggage("k180"));
+        Assert.Equal(20, _counted.BaggageDropped("baggage", "member_count"));
+        Assert.Equal(20, _counted.BaggageDroppedTotal);
+        Assert.Equal(0, _counted.InvalidTotal); // a member over a limit is not malformed
     }
 
     [Fact]
@@ -78,6 +81,8 @@ public sealed class BaggageFormatTests : IDisposable
         Assert.Null(baggage.GetBaggage("big"));
         Assert.Equal("1", baggage.GetBaggage("a"));
         Assert.Equal("2", baggage.GetBaggage("b"));
+        Assert.Equal(1, _counted.BaggageDropped("baggage", "member_size"));
+        Assert.Equal(1, _counted.BaggageDroppedTotal);
     }
 
     [Fact]
@@ -93,6 +98,21 @@ public sealed class BaggageFormatTests : IDisposable
         Assert.NotNull(baggage.GetBaggage("m2"));
         Assert.Null(baggage.GetBaggage("m3"));
         Assert.Equal("1", baggage.GetBaggage("small"));
+        Assert.Equal(1, _counted.BaggageDropped("baggage", "total_size"));
+        Assert.Equal(1, _counted.BaggageDroppedTotal);
+    }
+
+    [Fact]
+    public void Extract_AMalformedMember_TakesNoRoom()
+    {
+        // 180 well-formed members after a malformed one: the malformed one is not one of the 180.
+        var header = "bad key=1," + string.Join(",", Enumerable.Range(0, 180).Select(i => $"k{i}=v"));
+
+        var baggage = Extract(new HeaderCarrier(("baggage", header)));
+
+        Assert.Equal(180, baggage.Count);
+        Assert.Equal(1, _counted.Invalid("baggage"));
+        Assert.Equal(0, _counted.BaggageDroppedTotal);
     }
 
     [Fact]

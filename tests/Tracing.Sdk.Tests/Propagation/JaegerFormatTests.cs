@@ -117,6 +117,126 @@ public sealed class JaegerFormatTests : IDisposable
     }
 
     [Fact]
+    public void Extract_KeepsTheFirst180UberctxHeaders_AndCountsEachOneLeftOut()
+    {
+        var carrier = new HeaderCarrier(("uber-trace-id", $"{TraceId}:{SpanId}:0:1"));
+        for (var i = 0; i < 200; i++)
+        {
+            carrier.Add($"uberctx-k{i}", "v");
+        }
+
+        var baggage = ExtractBaggage(carrier);
+
+        Assert.Equal(180, baggage.Count);
+        Assert.Equal("v", baggage.GetBaggage("k179"));
+        Assert.Null(baggage.GetBaggage("k180"));
+        Assert.Equal(20, _counted.BaggageDropped("jaeger", "member_count"));
+        Assert.Equal(20, _counted.BaggageDroppedTotal);
+        Assert.Equal(0, _counted.InvalidTotal); // over a limit is not malformed
+    }
+
+    [Fact]
+    public void Extract_LeavesOutAnUberctxHeaderOver4096Bytes_AndKeepsTheOthers()
+    {
+        // "big=" + 4093 characters is 4097 bytes measured as W3C baggage would carry it.
+        var carrier = new HeaderCarrier(("uberctx-a", "1"), ("uberctx-big", new string('x', 4093)), ("uberctx-b", "2"));
+
+        var baggage = ExtractBaggage(carrier);
+
+        Assert.Null(baggage.GetBaggage("big"));
+        Assert.Equal("1", baggage.GetBaggage("a"));
+        Assert.Equal("2", baggage.GetBaggage("b"));
+        Assert.Equal(1, _counted.BaggageDropped("jaeger", "member_size"));
+        Assert.Equal(1, _counted.BaggageDroppedTotal);
+    }
+
+    [Fact]
+    public void Extract_KeepsAnUberctxHeaderOfExactly4096Bytes()
+    {
+        var baggage = ExtractBaggage(new HeaderCarrier(("uberctx-big", new string('x', 4092))));
+
+        Assert.Equal(4092, baggage.GetBaggage("big")?.Length);
+        Assert.Equal(0, _counted.BaggageDroppedTotal);
+    }
+
+    [Fact]
+    public void Extract_MeasuresTheUberctxValueAsSent_NotDecoded()
+    {
+        // 700 URL-encoded 'é' (%C3%A9, 6 characters each) are 4200 bytes on the wire, 1400 once decoded.
+        var encoded = string.Concat(Enumerable.Repeat("%C3%A9", 700));
+
+        var baggage = ExtractBaggage(new HeaderCarrier(("uberctx-name", encoded), ("uberctx-other", "x")));
+
+        Assert.Null(baggage.GetBaggage("name"));
+        Assert.Equal("x", baggage.GetBaggage("other"));
+        Assert.Equal(1, _counted.BaggageDropped("jaeger", "member_size"));
+    }
+
+    [Fact]
+    public void Extract_StopsAt8192UberctxBytesInAll_KeepingWhatFits()
+    {
+        // Three entries of 3003 bytes (key, '=', 3000 value bytes, separator): the third would pass 8192 in all.
+        var value = new string('v', 3000);
+        var carrier = new HeaderCarrier(("uberctx-a", value), ("uberctx-b", value), ("uberctx-c", value), ("uberctx-small", "1"));
+
+        var baggage = ExtractBaggage(carrier);
+
+        Assert.NotNull(baggage.GetBaggage("a"));
+        Assert.NotNull(baggage.GetBaggage("b"));
+        Assert.Null(baggage.GetBaggage("c"));
+        Assert.Equal("1", baggage.GetBaggage("small"));
+        Assert.Equal(1, _counted.BaggageDropped("jaeger", "total_size"));
+        Assert.Equal(1, _counted.BaggageDroppedTotal);
+    }
+
+    [Fact]
+    public void Extract_CountsEveryReasonApart()
+    {
+        // 100 small entries (590 bytes with separators), one over 4096 bytes, three of 3003 bytes (the
+        // third would pass 8192 in all: 6598 + 3003), then 80 small ones (470 bytes) of which the last
+        // two would be members 181 and 182.
+        var carrier = new HeaderCarrier();
+        for (var i = 0; i < 100; i++)
+        {
+            carrier.Add($"uberctx-k{i}", "v");
+        }
+
+        carrier.Add("uberctx-huge", new string('h', 5000));
+        var value = new string('v', 3000);
+        carrier.Add("uberctx-t1", value).Add("uberctx-t2", value).Add("uberctx-t3", value);
+        for (var i = 0; i < 80; i++)
+        {
+            carrier.Add($"uberctx-m{i}", "x");
+        }
+
+        var baggage = ExtractBaggage(carrier);
+
+        Assert.Equal(180, baggage.Count);
+        Assert.Null(baggage.GetBaggage("huge"));
+        Assert.Null(baggage.GetBaggage("t3"));
+        Assert.Equal("x", baggage.GetBaggage("m77"));
+        Assert.Null(baggage.GetBaggage("m78"));
+        Assert.Equal(1, _counted.BaggageDropped("jaeger", "member_size"));
+        Assert.Equal(1, _counted.BaggageDropped("jaeger", "total_size"));
+        Assert.Equal(2, _counted.BaggageDropped("jaeger", "member_count"));
+        Assert.Equal(4, _counted.BaggageDroppedTotal);
+    }
+
+    [Fact]
+    public void Inject_WritesAtMost180UberctxHeaders_AndLeavesOutAnEntryOver4096Bytes()
+    {
+        var items = Enumerable.Range(0, 200).ToDictionary(i => $"k{i:D3}", _ => "v");
+        items["big"] = new string('x', 4093);
+        var carrier = new HeaderCarrier();
+
+        _format.Inject(new PropagationContext(new ActivityContext(ActivityTraceId.CreateFromString(TraceId), ActivitySpanId.CreateFromString(SpanId), ActivityTraceFlags.Recorded), Baggage.Create(items)), carrier, HeaderCarrier.Setter);
+
+        var written = carrier.Names.Where(n => n.StartsWith("uberctx-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(180, written.Count);
+        Assert.DoesNotContain("uberctx-big", written);
+    }
+
+    [Fact]
     public void Inject_WritesIdsParentFlagsAndBaggage()
     {
         using var parent = new Activity("parent").SetIdFormat(ActivityIdFormat.W3C).Start();
@@ -143,4 +263,6 @@ public sealed class JaegerFormatTests : IDisposable
     }
 
     private ActivityContext Extract(HeaderCarrier carrier) => _format.Extract(default, carrier, HeaderCarrier.Getter).ActivityContext;
+
+    private Baggage ExtractBaggage(HeaderCarrier carrier) => _format.Extract(default, carrier, HeaderCarrier.Getter).Baggage;
 }

@@ -96,21 +96,47 @@ public sealed class TraceContextFormatTests : IDisposable
         Assert.Equal(0, _counted.InvalidTotal);
     }
 
+    // The list rules themselves, case by case, are in TraceStateListTests.
     [Theory]
     [InlineData("congo=t61rcWkgMzE", "congo=t61rcWkgMzE")]
     [InlineData("rojo=00f067aa0ba902b7,congo=t61rcWkgMzE", "rojo=00f067aa0ba902b7,congo=t61rcWkgMzE")]
-    [InlineData("tenant@vendor=v, a-b_c*d/e=1", "tenant@vendor=v, a-b_c*d/e=1")]
-    [InlineData("Upper=1", null)] // keys are lower-case (§3.3.1.3.1)
-    [InlineData("a=1,a=2", null)] // duplicate key
-    [InlineData("a=", null)] // empty value
-    [InlineData("a=b,c", null)] // member without '='
-    [InlineData("a=va=lue", null)] // '=' inside a value
-    public void Extract_KeepsValidTracestate_AndDropsMalformedOne(string tracestate, string? expected)
+    [InlineData("tenant@vendor=v, a-b_c*d/e=1", "tenant@vendor=v,a-b_c*d/e=1")] // optional whitespace is not sent on
+    [InlineData("a=1,a=2", "a=1")] // a duplicated key is not malformed: its first entry is kept
+    public void Extract_KeepsValidTracestate_WithoutCountingIt(string tracestate, string expected)
     {
         var context = Extract(new HeaderCarrier(("traceparent", Valid), ("tracestate", tracestate)));
 
         Assert.Equal(TraceId, context.TraceId.ToHexString());
         Assert.Equal(expected, context.TraceState);
+        Assert.Equal(0, _counted.InvalidTotal);
+    }
+
+    [Theory]
+    [InlineData("Upper=1")] // keys are lower-case
+    [InlineData("a=")] // empty value
+    [InlineData("a=b,c")] // member without '='
+    [InlineData("a=va=lue")] // '=' inside a value
+    [InlineData("@tracing-sdk=defer")] // the SDK's own deferred-sampling mark cannot be sent in: a key may not start with '@'
+    public void Extract_DropsMalformedTracestate_CountsIt_AndKeepsTheTraceparent(string tracestate)
+    {
+        var context = Extract(new HeaderCarrier(("traceparent", Valid), ("tracestate", tracestate)));
+
+        Assert.Equal(TraceId, context.TraceId.ToHexString());
+        Assert.Null(context.TraceState);
+        Assert.False(DeferredSampling.IsDeferred(context));
+        Assert.Equal(1, _counted.Invalid("tracecontext"));
+    }
+
+    [Fact]
+    public void Inject_NeverWritesTheDeferredSamplingMark()
+    {
+        var deferred = DeferredSampling.Context(ActivityTraceId.CreateFromString(TraceId), ActivitySpanId.CreateFromString(SpanId));
+        var carrier = new HeaderCarrier();
+
+        _format.Inject(new PropagationContext(deferred, default), carrier, HeaderCarrier.Setter);
+
+        Assert.Equal($"00-{TraceId}-{SpanId}-00", carrier["traceparent"]);
+        Assert.Empty(carrier.Values("tracestate"));
     }
 
     [Fact]

@@ -44,6 +44,38 @@ public sealed class TracingDistributedContextPropagatorTests
         Assert.Equal("a=1", tracestate);
     }
 
+    [Theory]
+    [InlineData("b3")]
+    [InlineData("b3multi")]
+    public void ExtractTraceIdAndState_CarriesB3Defer_ThroughTheStringsHostingParses(string format)
+    {
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        var spanId = ActivitySpanId.CreateRandom().ToHexString();
+        var headers = format == "b3"
+            ? new HeaderDictionary { ["b3"] = $"{traceId}-{spanId}" }
+            : new HeaderDictionary { ["X-B3-TraceId"] = traceId, ["X-B3-SpanId"] = spanId };
+
+        Create(format).ExtractTraceIdAndState(headers, s_headerGetter, out var traceparent, out var tracestate);
+
+        // What ASP.NET Core hosting does with the two strings: the parent it hands the sampler is deferred.
+        Assert.Equal($"00-{traceId}-{spanId}-00", traceparent);
+        Assert.True(ActivityContext.TryParse(traceparent, tracestate, isRemote: true, out var parent));
+        Assert.True(DeferredSampling.IsDeferred(parent));
+    }
+
+    [Fact]
+    public void Inject_NeverWritesTheDeferredMark_OfASpanUnderADeferredParent()
+    {
+        using var span = new Activity("dropped").SetIdFormat(ActivityIdFormat.W3C).Start();
+        span.TraceStateString = DeferredSampling.TraceState;
+        var headers = new Dictionary<string, string>();
+
+        Create("tracecontext", "b3").Inject(span, headers, static (carrier, name, value) => ((Dictionary<string, string>)carrier!)[name] = value);
+
+        Assert.False(headers.ContainsKey("tracestate"));
+        Assert.EndsWith("-0", headers["b3"]); // the span's sampler decided: the decision is sent
+    }
+
     [Fact]
     public void ExtractTraceIdAndState_GivesNothing_ForDuplicatedTraceparent()
     {

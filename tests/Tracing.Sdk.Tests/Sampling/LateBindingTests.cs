@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
+using Tracing.Sdk.Propagation;
 using Tracing.Sdk.Sampling;
 using static Tracing.Sdk.Tests.Sampling.SamplingTestKit;
 
@@ -150,6 +151,22 @@ public sealed class LateBindingTests
     }
 
     /// <summary>A root entry span, as hosting starts one for a request without trace headers.</summary>
+    [Fact]
+    public void DeferredRemoteParent_OfAnEntrySpan_IsDecidedLateByTheRoute()
+    {
+        // A B3 caller that deferred: the per-operation policy decides, once the route is known.
+        var policy = PerOperation(defaultProbability: 0, lowerBound: 0);
+        using var provider = Provider(new TracingSampler(policy, parentBased: true));
+        var parent = DeferredSampling.Context(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom());
+
+        using var entry = provider.Source.StartActivity(LateBinding.EntrySpanName, ActivityKind.Server, parent)!;
+
+        Assert.True(policy.IsPending(entry));
+        Assert.True(string.IsNullOrEmpty(entry.TraceStateString));
+        Assert.False(policy.Decide(entry, "GET /x"));
+        Assert.Equal(parent.TraceId, entry.TraceId);
+    }
+
     private static Activity? StartEntry(SamplerProvider provider)
     {
         Activity.Current = null;

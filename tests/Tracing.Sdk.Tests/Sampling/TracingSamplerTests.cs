@@ -23,6 +23,82 @@ public sealed class TracingSamplerTests
     }
 
     [Theory]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    public void DeferredRemoteParent_IsDecidedByThePolicy_ParentBasedOrNot(bool policySamples, bool parentBased)
+    {
+        // B3 "defer": the caller's ids came with no decision, so its (unset) sampled flag means nothing.
+        var sampler = new TracingSampler(new ConstSampler(policySamples), parentBased);
+        var parent = DeferredSampling.Context(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom());
+
+        var result = sampler.ShouldSample(Child(parent, kind: ActivityKind.Server));
+
+        Assert.Equal(policySamples, result.IsSampled());
+        if (policySamples)
+        {
+            Assert.Equal("const", result.Tag("sampler.type")); // the policy decided, and says so as for a root
+            Assert.Equal(string.Empty, result.TraceStateString); // clears the mark from the span it records
+        }
+    }
+
+    [Fact]
+    public void DeferredRemoteParent_IsDecidedByTheTraceId_UnderAProbabilisticPolicy()
+    {
+        var policy = new ProbabilisticSampler(0.1, TraceIdBits.W3c);
+        var sampler = new TracingSampler(policy, parentBased: true);
+        var random = new Random(11);
+        var sampled = 0;
+        for (var i = 0; i < 10_000; i++)
+        {
+            var traceId = i % 2 == 0 ? Random128(random) : ZeroPadded64(random);
+            var decided = sampler.ShouldSample(Child(DeferredSampling.Context(traceId, ActivitySpanId.CreateRandom()))).IsSampled();
+
+            Assert.Equal(policy.IsSampled(traceId), decided);
+            sampled += decided ? 1 : 0;
+        }
+
+        // Fixed seed: 10% of 10,000 within ±1.5 points (about five standard deviations), 64-bit ids included.
+        Assert.InRange(sampled, 850, 1150);
+    }
+
+    [Fact]
+    public void TheMark_OnALocalParent_DecidesNothing()
+    {
+        // A local span that still holds the mark (dropped under a deferred caller) was decided: its children follow it.
+        var sampler = new TracingSampler(new ConstSampler(true), parentBased: true);
+        var parent = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None, DeferredSampling.TraceState);
+
+        Assert.False(sampler.ShouldSample(Child(parent)).IsSampled());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void DeferredRemoteParent_InAProvider_ContinuesTheIds_AndTheRecordedSpanHasNoMark(bool policySamples)
+    {
+        using var provider = Provider(new TracingSampler(new ConstSampler(policySamples), parentBased: true));
+        var parent = DeferredSampling.Context(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom());
+
+        using var span = provider.Source.StartActivity("server", ActivityKind.Server, parent)!;
+
+        Assert.Equal(parent.TraceId, span.TraceId);
+        Assert.Equal(parent.SpanId, span.ParentSpanId);
+        Assert.Equal(policySamples, span.Recorded);
+        if (policySamples)
+        {
+            Assert.True(string.IsNullOrEmpty(span.TraceStateString));
+        }
+        else
+        {
+            // OpenTelemetry keeps a dropped span's tracestate; the integrations clear it (DeferredSampling.Forget).
+            DeferredSampling.Forget(span);
+            Assert.Null(span.TraceStateString);
+        }
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void ParentBased_LocalParentDecides(bool parentSampled)

@@ -45,17 +45,25 @@ internal sealed class HeaderCarrier : ICarrierKeys
     public string? this[string name] => _headers.TryGetValue(name, out var values) ? Assert.Single(values) : null;
 }
 
-/// <summary>Propagation diagnostics whose invalid-header counter a test can read.</summary>
+/// <summary>Propagation diagnostics whose invalid-header and dropped-baggage counters a test can read.</summary>
 internal sealed class CountedDiagnostics : IDisposable
 {
     private readonly TracingMetrics _metrics = new(new TestMeterFactory());
     private readonly MetricCollector<long> _collector;
+    private readonly MetricCollector<long> _baggageDropped;
 
     public CountedDiagnostics()
     {
         Diagnostics = new PropagationDiagnostics(_metrics);
         _collector = new MetricCollector<long>(_metrics.Meter, "tracing.sdk.propagation.invalid");
+        _baggageDropped = new MetricCollector<long>(_metrics.Meter, "tracing.sdk.propagation.baggage.dropped");
     }
+
+    /// <summary>Baggage entries of <paramref name="format"/> left out for <paramref name="reason"/>.</summary>
+    public long BaggageDropped(string format, string reason) =>
+        _baggageDropped.GetMeasurementSnapshot().Where(m => Equals(m.Tags["format"], format) && Equals(m.Tags["reason"], reason)).Sum(m => m.Value);
+
+    public long BaggageDroppedTotal => _baggageDropped.GetMeasurementSnapshot().Sum(m => m.Value);
 
     public PropagationDiagnostics Diagnostics { get; }
 
@@ -67,6 +75,7 @@ internal sealed class CountedDiagnostics : IDisposable
     public void Dispose()
     {
         _collector.Dispose();
+        _baggageDropped.Dispose();
         _metrics.Dispose();
     }
 

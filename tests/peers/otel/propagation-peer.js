@@ -9,7 +9,10 @@
 //    id, sampled flag, baggage); the same JSON is the response body;
 //  - every JSON line on stdin {"call":url,"id":...,"sampled":bool,"baggage":{...}} makes it start a
 //    client span (sampled or not, as asked), inject it with the SDK's propagator, GET the url, and
-//    print {"kind":"called",...} with its own ids and the response body.
+//    print {"kind":"called",...} with its own ids and the response body;
+//  - {"call":url,"id":...,"deferred":true,"traceId":...,"spanId":...} instead injects a context with
+//    those ids and no sampling decision (trace flags unset), as a proxy that provisions ids but leaves
+//    sampling to the receiver: the B3 multi-header propagator then leaves X-B3-Sampled out (B3 "defer").
 'use strict';
 
 const http = require('node:http');
@@ -96,7 +99,10 @@ const server = http.createServer((req, res) => {
 });
 
 function call(command) {
-  const span = tracer.startSpan('client', { kind: api.SpanKind.CLIENT, attributes: { 'test.sampled': command.sampled !== false } });
+  // A deferred caller has ids but made no decision: a span context whose trace flags are undefined.
+  const span = command.deferred
+    ? api.trace.wrapSpanContext({ traceId: command.traceId, spanId: command.spanId, traceFlags: undefined })
+    : tracer.startSpan('client', { kind: api.SpanKind.CLIENT, attributes: { 'test.sampled': command.sampled !== false } });
   let context = api.trace.setSpan(api.ROOT_CONTEXT, span);
   const entries = {};
   for (const [key, value] of Object.entries(command.baggage || {})) {
