@@ -17,10 +17,12 @@ namespace Tracing.Sdk.Tests.Support.Otlp;
 public sealed class OtlpReceiver : IAsyncDisposable
 {
     private const string GrpcPath = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+    private const string MetricsGrpcPath = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
 
     private readonly WebApplication _app;
     private readonly WaitableList<ReceivedSpan> _spans = new();
     private readonly WaitableList<IHeaderDictionary> _requestHeaders = new();
+    private readonly WaitableList<ReceivedMetricPoint> _metricPoints = new();
 
     private OtlpReceiver(WebApplication app) => _app = app;
 
@@ -34,6 +36,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
     public IReadOnlyList<ReceivedSpan> Spans => _spans.Snapshot;
 
     public IReadOnlyList<IHeaderDictionary> RequestHeaders => _requestHeaders.Snapshot;
+
+    /// <summary>Every metric data point received so far (OTLP metrics exports, both protocols), in arrival order.</summary>
+    public IReadOnlyList<ReceivedMetricPoint> MetricPoints => _metricPoints.Snapshot;
 
     public static async Task<OtlpReceiver> StartAsync()
     {
@@ -50,6 +55,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
         var receiver = new OtlpReceiver(app);
         app.MapPost(GrpcPath, receiver.HandleGrpcAsync);
         app.MapPost("/v1/traces", receiver.HandleHttpAsync);
+        app.MapPost(MetricsGrpcPath, receiver.HandleMetricsGrpcAsync);
+        app.MapPost("/v1/metrics", receiver.HandleMetricsHttpAsync);
         await app.StartAsync();
 
         var addresses = app.Urls.ToList();
@@ -64,6 +71,10 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public Task<IReadOnlyList<ReceivedSpan>> WaitForTraceAsync(string traceId, int count, TimeSpan? timeout = null) =>
         WaitForSpansAsync(spans => spans.Count(s => s.TraceId == traceId) >= count, timeout);
+
+    /// <summary>Waits until <paramref name="done"/> holds for the metric points received so far, or the timeout passes.</summary>
+    public async Task<IReadOnlyList<ReceivedMetricPoint>> WaitForMetricsAsync(Func<IReadOnlyList<ReceivedMetricPoint>, bool> done, TimeSpan? timeout = null) =>
+        (await _metricPoints.WaitUntilAsync(done, timeout ?? TimeSpan.FromSeconds(20))).Items;
 
     public async ValueTask DisposeAsync()
     {
@@ -115,5 +126,36 @@ public sealed class OtlpReceiver : IAsyncDisposable
     {
         _requestHeaders.Add(new HeaderDictionary(headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase)));
         _spans.AddRange(OtlpDecoder.Decode(request, protocol));
+    }
+
+    private async Task HandleMetricsGrpcAsync(HttpContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        var bytes = body.ToArray();
+        context.Response.ContentType = "application/grpc";
+        if (bytes.Length < 5 || bytes[0] != 0 || 5 + (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1, 4)) > bytes.Length)
+        {
+            context.Response.AppendTrailer("grpc-status", "13");
+            return;
+        }
+
+        var request = ExportMetricsServiceRequest.Parser.ParseFrom(bytes, 5, (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1, 4)));
+        _metricPoints.AddRange(OtlpMetricsDecoder.Decode(request, "grpc"));
+        var reply = new ExportMetricsServiceResponse().ToByteArray();
+        var frame = new byte[5 + reply.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1, 4), (uint)reply.Length);
+        reply.CopyTo(frame, 5);
+        await context.Response.Body.WriteAsync(frame);
+        context.Response.AppendTrailer("grpc-status", "0");
+    }
+
+    private async Task HandleMetricsHttpAsync(HttpContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        _metricPoints.AddRange(OtlpMetricsDecoder.Decode(ExportMetricsServiceRequest.Parser.ParseFrom(body.ToArray()), "http/protobuf"));
+        context.Response.ContentType = "application/x-protobuf";
+        await context.Response.Body.WriteAsync(new ExportMetricsServiceResponse().ToByteArray());
     }
 }

@@ -1,0 +1,13 @@
+namespace Tracing.Sdk.Metrics;
+
+/// <summary>One series of span metrics: its dimension set, given as is to every measurement, and its call count.</summary>
+internal sealed class SpanSeries(KeyValuePair<string, object?>[] tags)
+{
+    private long _calls;
+
+    public KeyValuePair<string, object?>[] Tags { get; } = tags;
+
+    public long Calls => Volatile.Read(ref _calls);
+
+    public void Count() => Interlocked.Increment(ref _calls);
+}
