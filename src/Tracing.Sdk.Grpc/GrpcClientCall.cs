@@ -206,20 +206,20 @@ internal sealed class GrpcClientCall
 
         try
         {
-            if (_activity.IsAllDataRequested)
+            // The code and status go on every span, recorded or not: span metrics count unsampled calls
+            // too, from the span as it ends (an unrecorded span's first tag allocates its list; the call
+            // itself allocates far more).
+            _activity.SetTag(SemanticConventions.RpcGrpcStatusCode, GrpcStatusCodes.Box(code));
+
+            // Semconv gRPC: on the client every code but OK is an error; grpc-message describes it.
+            if (code != GrpcStatusCodes.Ok)
             {
-                _activity.SetTag(SemanticConventions.RpcGrpcStatusCode, GrpcStatusCodes.Box(code));
+                _activity.SetStatus(ActivityStatusCode.Error, message);
+            }
 
-                // Semconv gRPC: on the client every code but OK is an error; grpc-message describes it.
-                if (code != GrpcStatusCodes.Ok)
-                {
-                    _activity.SetStatus(ActivityStatusCode.Error, message);
-                }
-
-                if (exception is not null)
-                {
-                    _activity.AddException(exception);
-                }
+            if (exception is not null && _activity.IsAllDataRequested)
+            {
+                _activity.AddException(exception);
             }
 
             // Activity.Stop makes the span's parent current; the caller's flow (a stream read, a

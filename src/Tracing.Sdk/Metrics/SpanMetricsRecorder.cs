@@ -27,6 +27,10 @@ internal sealed class SpanMetricsRecorder
     private readonly SpanSeries _overflow;
     private readonly Histogram<double> _duration;
     private readonly string _serviceName;
+
+    // The series found last: a service's traffic is mostly a few operations, and a hit here skips hashing
+    // the span name (a reference compare first, as route names are cached strings).
+    private SpanSeries? _last;
     private int _seriesCount;
     private long _overflowed;
 
@@ -34,7 +38,7 @@ internal sealed class SpanMetricsRecorder
     {
         Settings = settings;
         _serviceName = serviceName;
-        _overflow = new SpanSeries([new(SpanMetricNames.ServiceName, serviceName), new(SpanMetricNames.OverflowAttribute, true)]);
+        _overflow = new SpanSeries(default, [new(SpanMetricNames.ServiceName, serviceName), new(SpanMetricNames.OverflowAttribute, true)]);
 
         // Names, unit and default buckets of the Collector's spanmetrics connector; the calls sum has no unit there.
         meter.CreateObservableCounter(
@@ -98,7 +102,19 @@ internal sealed class SpanMetricsRecorder
             outcome.Status,
             settings.HttpStatusDimension ? outcome.HttpStatusCode : SpanOutcome.NoCode,
             settings.GrpcStatusDimension ? outcome.GrpcStatusCode : SpanOutcome.NoCode);
-        return _series.TryGetValue(key, out var series) ? series : Add(key);
+        var last = Volatile.Read(ref _last);
+        if (last is not null && last.Key.Equals(key))
+        {
+            return last;
+        }
+
+        if (!_series.TryGetValue(key, out var series))
+        {
+            return Add(key);
+        }
+
+        Volatile.Write(ref _last, series);
+        return series;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -110,7 +126,7 @@ internal sealed class SpanMetricsRecorder
             return _overflow;
         }
 
-        var created = new SpanSeries(TagsOf(key));
+        var created = new SpanSeries(key, TagsOf(key));
         var series = _series.GetOrAdd(key, created);
         if (!ReferenceEquals(series, created))
         {

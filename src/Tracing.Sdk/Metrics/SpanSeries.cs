@@ -1,9 +1,11 @@
 namespace Tracing.Sdk.Metrics;
 
 /// <summary>One series of span metrics: its dimension set, given as is to every measurement, and its call count.</summary>
-internal sealed class SpanSeries(KeyValuePair<string, object?>[] tags)
+internal sealed class SpanSeries(SeriesKey key, KeyValuePair<string, object?>[] tags)
 {
     private long _calls;
+
+    public SeriesKey Key { get; } = key;
 
     public KeyValuePair<string, object?>[] Tags { get; } = tags;
 
