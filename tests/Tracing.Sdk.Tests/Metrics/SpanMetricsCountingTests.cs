@@ -58,9 +58,44 @@ public sealed class SpanMetricsCountingTests
         Assert.Equal(Requests, calls["SPAN_KIND_CLIENT|GET|STATUS_CODE_UNSET|200"]);
         Assert.Equal(4, calls.Count);
 
-        // Nothing was sampled, so nothing reached the exporter.
+        // The inner request arrived with "not sampled" from its caller: one server span, counted once as
+        // what it is. Nothing was sampled, so nothing reached the exporter.
         var exported = await receiver.WaitForSpansAsync(spans => spans.Count > 0, TimeSpan.FromSeconds(1));
         Assert.Empty(exported);
+    }
+
+    [Fact]
+    public async Task UnsampledFailures_AreErrors_AsTheSpanWouldSay()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Tracing:ServiceName"] = "failures-" + Guid.NewGuid().ToString("N")[..8],
+            ["Tracing:Exporters:0"] = "none",
+            ["Tracing:Sampler:Type"] = "const",
+            ["Tracing:Sampler:Param"] = "0",
+            ["Tracing:Metrics:Enabled"] = "true",
+            ["Tracing:Metrics:Exporters:0"] = "none",
+        };
+        await using var app = await TracingHost.StartWebAsync(settings, map: app =>
+        {
+            app.MapGet("/boom", IResult () => throw new InvalidOperationException("boom"));
+            app.MapGet("/teapot", () => Results.StatusCode(418));
+        });
+
+        using var client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = new Uri(app.BaseAddress()) };
+        for (var i = 0; i < 5; i++)
+        {
+            using var scope = SuppressInstrumentationScope.Begin();
+            using var boom = await client.GetAsync("/boom");
+            using var teapot = await client.GetAsync("/teapot");
+        }
+
+        var calls = await new SpanMetricsProbe(app).WaitForAsync("SPAN_KIND_SERVER", 10);
+
+        // An exception escaping the app is a 500 and an error; a 4xx is the client's and leaves the status unset.
+        Assert.Equal(5, calls["SPAN_KIND_SERVER|GET /boom|STATUS_CODE_ERROR|500"]);
+        Assert.Equal(5, calls["SPAN_KIND_SERVER|GET /teapot|STATUS_CODE_UNSET|418"]);
+        Assert.Equal(2, calls.Count);
     }
 
     [Fact]
