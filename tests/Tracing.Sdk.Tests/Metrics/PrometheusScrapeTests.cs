@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
+using Tracing.Sdk.Tests.AspNetCore;
 using Tracing.Sdk.Tests.Support;
 using Tracing.Sdk.Tests.Support.Otlp;
 
 namespace Tracing.Sdk.Tests.Metrics;
 
 /// <summary>The Prometheus scrape endpoint (package Tracing.Sdk.Prometheus) on real Kestrel: connector-compatible series and exemplars.</summary>
+[Collection(SamplingIsolation.Name)]
 public sealed partial class PrometheusScrapeTests
 {
     [Fact]

@@ -3,12 +3,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
+using Tracing.Sdk.Tests.AspNetCore;
 using Tracing.Sdk.Tests.Support;
 using Tracing.Sdk.Tests.Support.Otlp;
 
 namespace Tracing.Sdk.Tests.Metrics;
 
 /// <summary>What is counted, on real Kestrel: unsampled requests and their child spans once each, nothing exported; unrouted paths and raw span names bounded.</summary>
+[Collection(SamplingIsolation.Name)]
 public sealed class SpanMetricsCountingTests
 {
     private static readonly ActivitySource s_raw = new("SpanMetricsCountingTests.Raw");

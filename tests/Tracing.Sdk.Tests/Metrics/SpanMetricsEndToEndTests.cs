@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Tracing.Sdk.Tests.AspNetCore;
 using Tracing.Sdk.Tests.Support;
 using Tracing.Sdk.Tests.Support.Otlp;
 
@@ -7,8 +8,10 @@ namespace Tracing.Sdk.Tests.Metrics;
 
 /// <summary>
 /// Span metrics on real Kestrel (127.0.0.1), exported by OTLP to the test receiver beside the traces:
-/// counted before sampling, exact per route, with exemplars that name exported traces.
+/// counted before sampling, exact per route, with exemplars that name exported traces. Run alone: another
+/// host sampling everything at the same moment would record this host's requests too (see SamplingIsolation).
 /// </summary>
+[Collection(SamplingIsolation.Name)]
 public sealed class SpanMetricsEndToEndTests
 {
     private const int Orders = 1200;
