@@ -22,6 +22,7 @@ namespace Tracing.Sdk.Tests.Hosting;
 /// HttpClient instrumentation and OTLP exporter (the Aspire service-defaults shape) — on real Kestrel
 /// with the test OTLP receiver.
 /// </summary>
+[Collection(Tracing.Sdk.Tests.AspNetCore.SamplingIsolation.Name)] // a library span is exported only while this is the one host running
 public sealed class OpenTelemetryCompositionTests
 {
     public enum Shape
