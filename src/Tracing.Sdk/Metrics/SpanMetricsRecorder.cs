@@ -89,9 +89,25 @@ internal sealed class SpanMetricsRecorder
         }
     }
 
-    /// <summary>Every series with its calls so far (tests and the demo read it; exporters read the instruments).</summary>
-    public IEnumerable<SpanSeries> Snapshot() =>
-        _overflow.Calls > 0 ? [.. _series.Values, _overflow] : [.. _series.Values];
+    /// <summary>
+    /// Every series with its calls so far, for the observable counter (and tests). Enumerating the
+    /// dictionary takes none of its locks, so a collection never holds up a request adding a series.
+    /// </summary>
+    public IEnumerable<SpanSeries> Snapshot()
+    {
+        var all = new List<SpanSeries>(Volatile.Read(ref _seriesCount) + 1);
+        foreach (var pair in _series)
+        {
+            all.Add(pair.Value);
+        }
+
+        if (_overflow.Calls > 0)
+        {
+            all.Add(_overflow);
+        }
+
+        return all;
+    }
 
     private SpanSeries Resolve(in SpanOutcome outcome)
     {
@@ -120,8 +136,16 @@ internal sealed class SpanMetricsRecorder
     [MethodImpl(MethodImplOptions.NoInlining)]
     private SpanSeries Add(SeriesKey key)
     {
-        if (Volatile.Read(ref _seriesCount) >= Settings.MaxSeries || Interlocked.Increment(ref _seriesCount) > Settings.MaxSeries)
+        if (Volatile.Read(ref _seriesCount) >= Settings.MaxSeries)
         {
+            Interlocked.Increment(ref _overflowed);
+            return _overflow;
+        }
+
+        if (Interlocked.Increment(ref _seriesCount) > Settings.MaxSeries)
+        {
+            // Another thread took the last slot between the check and the increment.
+            Interlocked.Decrement(ref _seriesCount);
             Interlocked.Increment(ref _overflowed);
             return _overflow;
         }
