@@ -90,14 +90,14 @@ public sealed class GrpcServerTests
         return span;
     }
 
-    private static async Task<JsonElement> CallAsync(NodePeer client, string call, string command)
+    internal static async Task<JsonElement> CallAsync(NodePeer client, string call, string command)
     {
         await client.SendAsync(command);
         var line = await client.WaitForLineAsync(l => l.Contains($"\"call\":\"{call}\"", StringComparison.Ordinal));
         return JsonDocument.Parse(line).RootElement.Clone();
     }
 
-    private static void MapGreeter(WebApplication app)
+    internal static void MapGreeter(WebApplication app)
     {
         app.MapPost($"/{Service}/SayHello", async context =>
         {
