@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
 using Tracing.Sdk.Tests.AspNetCore;
 using Tracing.Sdk.Tests.Support;
 using Tracing.Sdk.Tests.Support.Otlp;
@@ -68,6 +71,38 @@ public sealed class SpanMetricsEndToEndTests
             .SelectMany(p => p.Exemplars).ToList();
         Assert.NotEmpty(exemplars);
         Assert.All(exemplars, e => Assert.Contains(e.TraceId, exportedTraces));
+    }
+
+    [Fact]
+    public async Task AppExportingByOtlpItself_GetsTheSpanMetrics_AndTheSdksOtlpMetricsExporterStandsAside()
+    {
+        await using var sdkReceiver = await OtlpReceiver.StartAsync();
+        await using var appReceiver = await OtlpReceiver.StartAsync();
+        var service = "use-otlp-" + Guid.NewGuid().ToString("N")[..8];
+        var settings = TracingHost.OtlpSettings(sdkReceiver, service);
+        settings["Tracing:Metrics:Enabled"] = "true";
+        settings["Tracing:Metrics:ExportIntervalMilliseconds"] = "200";
+        var app = await TracingHost.StartWebAsync(
+            settings,
+            MapRoutes,
+            builder => builder.Services.AddOpenTelemetry().UseOtlpExporter(OtlpExportProtocol.Grpc, new Uri(appReceiver.GrpcEndpoint)));
+        await using (app)
+        {
+            using var client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = new Uri(app.BaseAddress()) };
+            for (var i = 1; i <= 5; i++)
+            {
+                using var response = await client.GetAsync($"/items/{i}");
+            }
+
+            await new SpanMetricsProbe(app).WaitForAsync("SPAN_KIND_SERVER", 5);
+
+            // Stopping flushes the app's metrics exporter (its own interval is a minute).
+            await app.StopAsync();
+        }
+
+        var points = await appReceiver.WaitForMetricsAsync(all => all.Any(p => p.Name == "traces.span.metrics.calls" && (string?)p["service.name"] == service));
+        Assert.Equal(5, Latest(points, service, "traces.span.metrics.calls").Where(p => (string?)p["span.kind"] == "SPAN_KIND_SERVER").Sum(p => p.IntValue ?? 0));
+        Assert.Empty(sdkReceiver.MetricPoints);
     }
 
     internal static void MapRoutes(WebApplication app)
