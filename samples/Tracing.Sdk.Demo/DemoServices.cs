@@ -113,6 +113,11 @@ internal sealed class RunningService : IAsyncDisposable
             o.Exporters = exporters;
             o.Sources = sources;
             o.Batch.ScheduledDelayMilliseconds = 1000;
+
+            // Span metrics: calls and durations per operation, counted before sampling, scraped at /metrics
+            // (package Tracing.Sdk.Prometheus) and, with OTEL_EXPORTER_OTLP_ENDPOINT set, sent by OTLP too.
+            o.Metrics.Enabled = true;
+            o.Metrics.Exporters = exporters.Contains("otlp") ? ["prometheus", "otlp"] : ["prometheus"];
         });
         services?.Invoke(builder.Services);
 

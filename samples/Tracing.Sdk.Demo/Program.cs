@@ -1,7 +1,8 @@
 // Tracing.Sdk demo: three services in one process on 127.0.0.1 (front -HTTP-> orders -gRPC-> inventory),
 // each with builder.Services.AddTracing(). A driver sends a few requests (one fails), the console
-// exporter prints each trace as one waterfall, and the logs carry the trace id. No collector is
-// needed; with OTEL_EXPORTER_OTLP_ENDPOINT set, the same traces also go there over OTLP.
+// exporter prints each trace as one waterfall, the logs carry the trace id, and the span metrics are
+// scraped and printed at the end. No collector is needed; with OTEL_EXPORTER_OTLP_ENDPOINT set, the same
+// traces and metrics also go there over OTLP.
 using System.Diagnostics;
 using Tracing.Sdk.Demo;
 
@@ -46,6 +47,26 @@ foreach (var path in requests)
 
     // Give the console writer a moment so each waterfall prints below its request line.
     await Task.Delay(300, CancellationToken.None);
+}
+
+// Span metrics, as Prometheus scrapes them from the front service (OpenMetrics, so buckets show their
+// exemplars: the trace a bucket's latest sampled request belongs to). Requests are counted whether or not
+// their trace is sampled; here every one is.
+Console.WriteLine();
+Console.WriteLine($"span metrics: GET {front.Url}/metrics");
+using (var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics"))
+{
+    scrape.Headers.Accept.ParseAdd("application/openmetrics-text");
+    using var response = await http.SendAsync(scrape, CancellationToken.None);
+    var text = await response.Content.ReadAsStringAsync(CancellationToken.None);
+    foreach (var line in text.Split('\n'))
+    {
+        if (line.StartsWith("traces_span_metrics_calls_total{", StringComparison.Ordinal)
+            || (line.StartsWith("traces_span_metrics_duration_milliseconds_bucket{", StringComparison.Ordinal) && line.Contains(" # {", StringComparison.Ordinal)))
+        {
+            Console.WriteLine("  " + line);
+        }
+    }
 }
 
 Console.WriteLine();

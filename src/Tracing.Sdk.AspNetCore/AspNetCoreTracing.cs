@@ -119,7 +119,10 @@ internal sealed class AspNetCoreTracing : IDisposable
             if (_diagnostics is null && _services.GetService<DiagnosticListener>() is { } listener)
             {
                 var hostingSource = TracingHostingRegistration.HostingSourceOf(_services);
-                _diagnostics = HostingDiagnosticsObserver.Subscribe(listener, hostingSource);
+                var metrics = _services.GetService<Metrics.SpanMetricsRuntime>()?.Recorder is { } recorder && recorder.Settings.Counts(ActivityKind.Server)
+                    ? new ServerSpanMetrics(recorder, this)
+                    : null;
+                _diagnostics = HostingDiagnosticsObserver.Subscribe(listener, hostingSource, metrics);
             }
         }
     }

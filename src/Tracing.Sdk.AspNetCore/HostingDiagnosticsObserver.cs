@@ -34,6 +34,7 @@ internal sealed class HostingDiagnosticsObserver : IObserver<KeyValuePair<string
 
     private IDisposable? _subscription;
     private ActivitySource? _hostingSource;
+    private ServerSpanMetrics? _metrics;
 
     private HostingDiagnosticsObserver()
     {
@@ -41,9 +42,10 @@ internal sealed class HostingDiagnosticsObserver : IObserver<KeyValuePair<string
 
     /// <param name="listener">The host's <c>Microsoft.AspNetCore</c> listener.</param>
     /// <param name="hostingSource">The host's <c>Microsoft.AspNetCore</c> ActivitySource, noted as the starting request's owner.</param>
-    public static HostingDiagnosticsObserver Subscribe(DiagnosticListener listener, ActivitySource? hostingSource)
+    /// <param name="metrics">Span metrics of server spans, when they are on: hosting's stop event is then enabled.</param>
+    public static HostingDiagnosticsObserver Subscribe(DiagnosticListener listener, ActivitySource? hostingSource, ServerSpanMetrics? metrics = null)
     {
-        var observer = new HostingDiagnosticsObserver { _hostingSource = hostingSource };
+        var observer = new HostingDiagnosticsObserver { _hostingSource = hostingSource, _metrics = metrics };
         observer._subscription = listener.Subscribe(observer, (name, arg1, _) =>
         {
             if (arg1 is HttpContext starting && string.Equals(name, RequestActivityName, StringComparison.Ordinal))
@@ -57,7 +59,7 @@ internal sealed class HostingDiagnosticsObserver : IObserver<KeyValuePair<string
                 return false;
             }
 
-            return name is UnhandledEvent or HandledEvent;
+            return name is UnhandledEvent or HandledEvent || (metrics is not null && ServerSpanMetrics.IsEnabled(name));
         });
         if (hostingSource is not null)
         {
@@ -77,7 +79,32 @@ internal sealed class HostingDiagnosticsObserver : IObserver<KeyValuePair<string
 
     public void OnNext(KeyValuePair<string, object?> value)
     {
-        if (value.Value is not { } payload || value.Key is not (UnhandledEvent or HandledEvent))
+        if (value.Value is not { } payload)
+        {
+            return;
+        }
+
+        if (_metrics is { } metrics)
+        {
+            if (payload is HttpContext stopped && string.Equals(value.Key, ServerSpanMetrics.StopEvent, StringComparison.Ordinal))
+            {
+                metrics.RequestStopped(stopped);
+                return;
+            }
+
+            if (string.Equals(value.Key, ServerSpanMetrics.UnhandledEvent, StringComparison.Ordinal))
+            {
+                var (failedContext, failure) = Read(payload);
+                if (failedContext is not null && failure is not null)
+                {
+                    ServerSpanMetrics.NoteUnhandled(failedContext, failure);
+                }
+
+                return;
+            }
+        }
+
+        if (value.Key is not (UnhandledEvent or HandledEvent))
         {
             return;
         }
@@ -90,6 +117,14 @@ internal sealed class HostingDiagnosticsObserver : IObserver<KeyValuePair<string
         {
             state.ObserveHandled(exception);
         }
+    }
+
+    /// <summary>The <c>{ httpContext, exception }</c> of a hosting or diagnostics exception event.</summary>
+    private static (HttpContext? Context, Exception? Exception) Read(object payload)
+    {
+        var (contextProperty, exceptionProperty) = s_payloadShapes.GetOrAdd(payload.GetType(), static type =>
+            (type.GetProperty("httpContext"), type.GetProperty("exception")));
+        return (contextProperty?.GetValue(payload) as HttpContext, exceptionProperty?.GetValue(payload) as Exception);
     }
 
     public void OnCompleted()

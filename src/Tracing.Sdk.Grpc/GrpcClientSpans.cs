@@ -51,18 +51,18 @@ internal static class GrpcClientSpans
     {
         try
         {
-            if (activity.IsAllDataRequested)
+            // The code and status go on every span, recorded or not: span metrics count unsampled calls
+            // too, from the span as it ends (an unrecorded span's first tag allocates its list; the call
+            // itself allocates far more).
+            activity.SetTag(SemanticConventions.RpcGrpcStatusCode, GrpcStatusCodes.Box(code));
+            if (code != GrpcStatusCodes.Ok)
             {
-                activity.SetTag(SemanticConventions.RpcGrpcStatusCode, GrpcStatusCodes.Box(code));
-                if (code != GrpcStatusCodes.Ok)
-                {
-                    activity.SetStatus(ActivityStatusCode.Error, string.IsNullOrEmpty(message) ? null : message);
-                }
+                activity.SetStatus(ActivityStatusCode.Error, string.IsNullOrEmpty(message) ? null : message);
+            }
 
-                if (exception is not null)
-                {
-                    activity.AddException(exception);
-                }
+            if (exception is not null && activity.IsAllDataRequested)
+            {
+                activity.AddException(exception);
             }
 
             // Activity.Stop makes the span's parent current; the flow that ends it (a stream read, a

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Tracing.Sdk.AspNetCore;
 using Tracing.Sdk.Exporters;
 using Tracing.Sdk.Grpc;
+using Tracing.Sdk.Metrics;
 using Tracing.Sdk.Sampling;
 using OpenTelemetry.Trace;
 
@@ -77,6 +78,9 @@ public sealed class TracingOptions
 
     /// <summary>gRPC client spans.</summary>
     public GrpcTracingOptions Grpc { get; set; } = new();
+
+    /// <summary>Span metrics: calls and durations per operation, counted before sampling. Default off.</summary>
+    public SpanMetricsOptions Metrics { get; set; } = new();
 
     /// <summary>
     /// A hook that runs last on the OpenTelemetry <see cref="TracerProviderBuilder"/>, for what the

@@ -8,6 +8,7 @@ using Tracing.Sdk.Hosting;
 using Tracing.Sdk.Exporters;
 using Tracing.Sdk.Http;
 using Tracing.Sdk.Logging;
+using Tracing.Sdk.Metrics;
 using Tracing.Sdk.Propagation;
 using Tracing.Sdk.Sampling;
 
@@ -50,6 +51,7 @@ public static class TracingServiceCollectionExtensions
         services.AddTracingPropagation();
         HttpClientTracingRegistration.Add(services);
         ExportersRegistration.Add(services);
+        SpanMetricsRegistration.Add(services);
 
         // The ASP.NET Core and gRPC packages, when the app references them (keep this after anything
         // that registers a DistributedContextPropagator: the ASP.NET Core part wraps it).

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Tracing.Sdk.Exporters;
+using Tracing.Sdk.Metrics;
 using Tracing.Sdk.Sampling;
 
 namespace Tracing.Sdk.Hosting;
@@ -37,5 +38,6 @@ internal sealed class TracingEnvironmentConfigureOptions(OtelEnvironment environ
 
         SamplerEnvironment.Apply(options.Sampler, environment, errors);
         ExporterEnvironment.Apply(options, environment, errors);
+        SpanMetricsEnvironment.Apply(options.Metrics, environment);
     }
 }

@@ -17,12 +17,16 @@ internal static class TracingIntegrations
 
     public const string Grpc = "Tracing.Sdk.Grpc.GrpcTracingIntegration, Tracing.Sdk.Grpc";
 
+    public const string Prometheus = "Tracing.Sdk.Prometheus.PrometheusTracingIntegration, Tracing.Sdk.Prometheus";
+
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, "Tracing.Sdk.AspNetCore.AspNetCoreTracingIntegration", "Tracing.Sdk.AspNetCore")]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, "Tracing.Sdk.Grpc.GrpcTracingIntegration", "Tracing.Sdk.Grpc")]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, "Tracing.Sdk.Prometheus.PrometheusTracingIntegration", "Tracing.Sdk.Prometheus")]
     public static void Add(IServiceCollection services)
     {
         Register(services, Type.GetType(AspNetCore, throwOnError: false));
         Register(services, Type.GetType(Grpc, throwOnError: false));
+        Register(services, Type.GetType(Prometheus, throwOnError: false));
     }
 
     private static void Register(

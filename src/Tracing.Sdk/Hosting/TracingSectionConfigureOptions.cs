@@ -47,6 +47,11 @@ internal sealed class TracingSectionConfigureOptions(
             options.AspNetCore.ExcludePaths = null;
         }
 
+        if (section.GetSection("Metrics:Exporters").GetChildren().Any())
+        {
+            options.Metrics.Exporters = null;
+        }
+
         section.Bind(options);
     }
 }

@@ -116,7 +116,7 @@ public sealed class GrpcServerTests
         return span;
     }
 
-    private static async Task<JsonElement> CallAsync(NodePeer client, string call, string command)
+    internal static async Task<JsonElement> CallAsync(NodePeer client, string call, string command)
     {
         await client.SendAsync(command);
         var line = await client.WaitForLineAsync(l => l.Contains($"\"call\":\"{call}\"", StringComparison.Ordinal));

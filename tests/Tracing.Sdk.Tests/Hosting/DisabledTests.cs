@@ -15,6 +15,7 @@ using Tracing.Sdk.Tests.Support;
 namespace Tracing.Sdk.Tests.Hosting;
 
 /// <summary><c>Tracing:Enabled=false</c> leaves a web app as it was without AddTracing.</summary>
+[Collection(Tracing.Sdk.Tests.Propagation.GlobalPropagationState.Name)] // reads DistributedContextPropagator.Current, which running hosts set
 public sealed class DisabledTests
 {
     [Theory]

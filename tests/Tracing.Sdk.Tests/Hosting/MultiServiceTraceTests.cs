@@ -13,6 +13,7 @@ namespace Tracing.Sdk.Tests.Hosting;
 /// Two real services on Kestrel (front -> back), each with AddTracing, in one process: one trace
 /// arrives complete at a live OTLP receiver, each span exported once, by its own service.
 /// </summary>
+[Collection(Tracing.Sdk.Tests.AspNetCore.SamplingIsolation.Name)] // which host samples and exports a span depends on the hosts running
 public sealed class MultiServiceTraceTests
 {
     [Theory]

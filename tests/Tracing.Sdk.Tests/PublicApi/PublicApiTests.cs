@@ -9,7 +9,7 @@ namespace Tracing.Sdk.Tests.PublicApi;
 /// </summary>
 public sealed class PublicApiTests
 {
-    public static TheoryData<string> Packages => new() { "Tracing.Sdk", "Tracing.Sdk.AspNetCore", "Tracing.Sdk.Grpc" };
+    public static TheoryData<string> Packages => new() { "Tracing.Sdk", "Tracing.Sdk.AspNetCore", "Tracing.Sdk.Grpc", "Tracing.Sdk.Prometheus" };
 
     [Theory]
     [MemberData(nameof(Packages))]

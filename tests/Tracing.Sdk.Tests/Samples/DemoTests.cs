@@ -21,10 +21,15 @@ public sealed class DemoTests
         Assert.All(blocks, b => Assert.Contains("7 span(s), 3 service(s)", b, StringComparison.Ordinal));
 
         // orders -> inventory is a gRPC call: the interceptor's client span and the server span, per trace.
-        Assert.Equal(6, output.Split('\n').Count(l => l.Contains("demo.Inventory/Reserve", StringComparison.Ordinal)));
+        Assert.Equal(6, output.Split('\n').Count(l => l.Contains("demo.Inventory/Reserve", StringComparison.Ordinal) && !l.Contains("traces_span_metrics", StringComparison.Ordinal)));
         Assert.Contains("-> 502", output, StringComparison.Ordinal);
         Assert.Contains("ERROR", output, StringComparison.Ordinal);
         Assert.Matches(@"TraceId:[0-9a-f]{32}", output);
+
+        // The span metrics, scraped from the front service: its route counted three times, one of them an error.
+        Assert.Matches(@"traces_span_metrics_calls_total\{[^\n]*service_name=""front""[^\n]*span_kind=""SPAN_KIND_SERVER""[^\n]*span_name=""GET /checkout/\{sku\}""[^\n]*status_code=""STATUS_CODE_UNSET""\} 2", output);
+        Assert.Matches(@"traces_span_metrics_calls_total\{[^\n]*service_name=""front""[^\n]*span_name=""GET /checkout/\{sku\}""[^\n]*status_code=""STATUS_CODE_ERROR""\} 1", output);
+        Assert.Matches(@"traces_span_metrics_duration_milliseconds_bucket\{[^\n]*\} \d+ # \{[^\n]*trace_id=""[0-9a-f]{32}""", output);
     }
 
     [Fact]
@@ -38,6 +43,7 @@ public sealed class DemoTests
         var services = receiver.Spans.Select(s => s.ServiceName).Distinct().Order().ToList();
         Assert.Equal(["front", "inventory", "orders"], services);
         Assert.Equal(3, receiver.Spans.Where(s => s.ScopeName == "Demo.Driver").Select(s => s.TraceId).Distinct().Count());
+        Assert.Contains(receiver.MetricPoints, p => p.Name == "traces.span.metrics.calls" && (string?)p["service.name"] == "front");
     }
 
     private static async Task<(int ExitCode, string Output)> RunDemoAsync(Dictionary<string, string> environment)

@@ -28,10 +28,12 @@ namespace Tracing.Sdk.Tests.Support.Otlp;
 public sealed class OtlpReceiver : IAsyncDisposable
 {
     private const string GrpcPath = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+    private const string MetricsGrpcPath = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
 
     private readonly WaitableList<ReceivedSpan> _spans = new();
     private readonly WaitableList<IHeaderDictionary> _requestHeaders = new();
     private readonly WaitableList<OtlpAttempt> _attempts = new();
+    private readonly WaitableList<ReceivedMetricPoint> _metricPoints = new();
     private readonly ConcurrentQueue<OtlpFault> _script = new();
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private WebApplication? _app;
@@ -54,6 +56,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
     public IReadOnlyList<ReceivedSpan> Spans => _spans.Snapshot;
 
     public IReadOnlyList<IHeaderDictionary> RequestHeaders => _requestHeaders.Snapshot;
+
+    /// <summary>Every metric data point received so far (OTLP metrics exports, both protocols), in arrival order.</summary>
+    public IReadOnlyList<ReceivedMetricPoint> MetricPoints => _metricPoints.Snapshot;
 
     /// <summary>Every export request that reached the receiver, accepted or not.</summary>
     public IReadOnlyList<OtlpAttempt> Attempts => _attempts.Snapshot;
@@ -110,6 +115,10 @@ public sealed class OtlpReceiver : IAsyncDisposable
     public async Task<IReadOnlyList<OtlpAttempt>> WaitForAttemptsAsync(int count, TimeSpan? timeout = null) =>
         (await _attempts.WaitUntilAsync(a => a.Count >= count, timeout ?? TimeSpan.FromSeconds(20))).Items;
 
+    /// <summary>Waits until <paramref name="done"/> holds for the metric points received so far, or the timeout passes.</summary>
+    public async Task<IReadOnlyList<ReceivedMetricPoint>> WaitForMetricsAsync(Func<IReadOnlyList<ReceivedMetricPoint>, bool> done, TimeSpan? timeout = null) =>
+        (await _metricPoints.WaitUntilAsync(done, timeout ?? TimeSpan.FromSeconds(20))).Items;
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
@@ -139,6 +148,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
             var app = builder.Build();
             app.MapPost(GrpcPath, HandleGrpcAsync);
             app.MapPost("/v1/traces", HandleHttpAsync);
+            app.MapPost(MetricsGrpcPath, HandleMetricsGrpcAsync);
+            app.MapPost("/v1/metrics", HandleMetricsHttpAsync);
             await app.StartAsync();
 
             var ports = app.Urls.Select(url => new Uri(url).Port).ToList();
@@ -270,5 +281,36 @@ public sealed class OtlpReceiver : IAsyncDisposable
     {
         _requestHeaders.Add(new HeaderDictionary(headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase)));
         _spans.AddRange(OtlpDecoder.Decode(request, protocol));
+    }
+
+    private async Task HandleMetricsGrpcAsync(HttpContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        var bytes = body.ToArray();
+        context.Response.ContentType = "application/grpc";
+        if (bytes.Length < 5 || bytes[0] != 0 || 5 + (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1, 4)) > bytes.Length)
+        {
+            context.Response.AppendTrailer("grpc-status", "13");
+            return;
+        }
+
+        var request = ExportMetricsServiceRequest.Parser.ParseFrom(bytes, 5, (int)BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1, 4)));
+        _metricPoints.AddRange(OtlpMetricsDecoder.Decode(request, "grpc"));
+        var reply = new ExportMetricsServiceResponse().ToByteArray();
+        var frame = new byte[5 + reply.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1, 4), (uint)reply.Length);
+        reply.CopyTo(frame, 5);
+        await context.Response.Body.WriteAsync(frame);
+        context.Response.AppendTrailer("grpc-status", "0");
+    }
+
+    private async Task HandleMetricsHttpAsync(HttpContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        _metricPoints.AddRange(OtlpMetricsDecoder.Decode(ExportMetricsServiceRequest.Parser.ParseFrom(body.ToArray()), "http/protobuf"));
+        context.Response.ContentType = "application/x-protobuf";
+        await context.Response.Body.WriteAsync(new ExportMetricsServiceResponse().ToByteArray());
     }
 }
