@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# AddTracing vs OpenTelemetry's instrumentation packages (Instrumentation.AspNetCore, .Http,
+# .GrpcNetClient), all of it in one command:
+#   1. the spans each produces for the same request, side by side (Markdown tables on stdout);
+#   2. one BenchmarkDotNet run of the three request/call benchmarks (no tracing, OpenTelemetry +
+#      the package, AddTracing, both), time and allocations per request, github tables in
+#      BenchmarkDotNet.Artifacts/results/.
+# usage: bash benchmarks/upstream.sh [extra BenchmarkDotNet arguments]
+# Loopback only (Kestrel on 127.0.0.1, in-process clients); every benchmark loop is bounded.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dotnet build -c Release benchmarks/Tracing.Sdk.Benchmarks
+dotnet run -c Release --no-build --project benchmarks/Tracing.Sdk.Benchmarks -- --spans
+dotnet run -c Release --no-build --project benchmarks/Tracing.Sdk.Benchmarks -- \
+  --filter '*AspNetCoreRequestBenchmarks*' '*HttpClientCallBenchmarks*' '*GrpcInstrumentationBenchmarks*' \
+  --job short --iterationCount 10 "$@"
