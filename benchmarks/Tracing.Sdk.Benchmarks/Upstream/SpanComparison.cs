@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OpenTelemetry.Trace;
 using Tracing.Sdk.Benchmarks.Support;
@@ -19,6 +20,7 @@ internal static class SpanComparison
 {
     private const string PathAndQuery = "/hello/42?token=secret&page=2";
     private const string UserAgent = "bench/1.0";
+    private const string ServerActivityMark = "server activity: ";
 
     private static readonly (string Label, TracingVariant Variant)[] s_traced =
     [
@@ -95,7 +97,7 @@ internal static class SpanComparison
 
         await BenchmarkHosts.StopAsync(tracing);
         await BenchmarkHosts.StopAsync(server);
-        return new Run(label, [.. capture.Spans.Where(s => s.SpanId != parentId)], parentId, [.. received], address.Port);
+        return Run.Of(label, capture.Spans, parentId, received, address.Port);
     }
 
     private static async Task<Run> GrpcAsync(string label, TracingVariant variant, Action<TracerProviderBuilder> instrumentation)
@@ -116,7 +118,7 @@ internal static class SpanComparison
 
         await BenchmarkHosts.StopAsync(tracing);
         await BenchmarkHosts.StopAsync(server);
-        return new Run(label, [.. capture.Spans.Where(s => s.SpanId != parentId)], parentId, [.. received], address.Port);
+        return Run.Of(label, capture.Spans, parentId, received, address.Port);
     }
 
     private static void Record(HttpContext context, ConcurrentQueue<string> received)
@@ -125,6 +127,10 @@ internal static class SpanComparison
         {
             received.Enqueue(value ?? string.Empty);
         }
+
+        // The untraced server: hosting makes an Activity only when someone listens (or logs).
+        var activity = context.Features.Get<IHttpActivityFeature>()?.Activity;
+        received.Enqueue(ServerActivityMark + (activity is null ? "none" : activity.Recorded ? "recorded" : "not recorded"));
     }
 
     private static void Render(TextWriter output, string title, IReadOnlyList<Run> runs)
@@ -146,6 +152,7 @@ internal static class SpanComparison
         if (client)
         {
             Row(output, "server's `traceparent` names", columns.Select(static c => c.Run.ServerParents()));
+            Row(output, "untraced server's hosting Activity", columns.Select(static c => c.Run.ServerActivity));
         }
 
         Row(output, "events", columns.Select(static c => c.Span.Events.Count == 0 ? "—" : string.Join(", ", c.Span.Events)));
@@ -163,8 +170,17 @@ internal static class SpanComparison
         output.WriteLine($"| {header} | " + string.Join(" | ", cells.Select(static c => c.Replace("|", "\\|", StringComparison.Ordinal))) + " |");
 
     /// <summary>One variant's spans for one call (the benchmark's parent span left out).</summary>
-    private sealed record Run(string Label, IReadOnlyList<SpanSnapshot> Spans, string? ParentId, IReadOnlyList<string> ReceivedTraceparents, int Port)
+    private sealed record Run(string Label, IReadOnlyList<SpanSnapshot> Spans, string? ParentId, IReadOnlyList<string> ReceivedTraceparents, int Port, string ServerActivity = "")
     {
+        /// <summary>A client call's run: the benchmark's parent span left out, the server's notes split from its traceparents.</summary>
+        public static Run Of(string label, IEnumerable<SpanSnapshot> spans, string? parentId, IEnumerable<string> received, int port) => new(
+            label,
+            [.. spans.Where(s => s.SpanId != parentId)],
+            parentId,
+            [.. received.Where(static r => !r.StartsWith(ServerActivityMark, StringComparison.Ordinal))],
+            port,
+            string.Join(", ", received.Where(static r => r.StartsWith(ServerActivityMark, StringComparison.Ordinal)).Select(static r => r[ServerActivityMark.Length..])));
+
         public string Describe(string spanId)
         {
             if (spanId.Length == 0)
