@@ -6,7 +6,8 @@
 #      the package, AddTracing, both), time and allocations per request, github tables in
 #      BenchmarkDotNet.Artifacts/results/.
 # usage: bash benchmarks/upstream.sh [extra BenchmarkDotNet arguments]
-# Loopback only (Kestrel on 127.0.0.1, in-process clients); every benchmark loop is bounded.
+# Loopback only (Kestrel on 127.0.0.1, in-process clients); every benchmark loop is bounded. The build
+# timeout is raised from two minutes because a busy machine builds the generated project slowly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,4 +15,4 @@ dotnet build -c Release benchmarks/Tracing.Sdk.Benchmarks
 dotnet run -c Release --no-build --project benchmarks/Tracing.Sdk.Benchmarks -- --spans
 dotnet run -c Release --no-build --project benchmarks/Tracing.Sdk.Benchmarks -- \
   --filter '*AspNetCoreRequestBenchmarks*' '*HttpClientCallBenchmarks*' '*GrpcInstrumentationBenchmarks*' \
-  --job short --iterationCount 10 "$@"
+  --job short --iterationCount 10 --buildTimeout 900 "$@"
