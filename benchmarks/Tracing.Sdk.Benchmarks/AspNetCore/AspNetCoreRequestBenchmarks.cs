@@ -18,6 +18,7 @@ namespace Tracing.Sdk.Benchmarks.AspNetCore;
 /// </summary>
 [MemoryDiagnoser]
 [OperationsPerSecond]
+[Config(typeof(AllocatedBytesConfig))]
 public class AspNetCoreRequestBenchmarks
 {
     /// <summary>Requests in flight per operation, on as many keep-alive connections.</summary>

@@ -22,6 +22,7 @@ namespace Tracing.Sdk.Benchmarks.Grpc;
 /// </summary>
 [MemoryDiagnoser]
 [OperationsPerSecond]
+[Config(typeof(AllocatedBytesConfig))]
 public class GrpcInstrumentationBenchmarks
 {
     /// <summary>Calls in flight per operation.</summary>

@@ -21,6 +21,7 @@ namespace Tracing.Sdk.Benchmarks.Http;
 /// </summary>
 [MemoryDiagnoser]
 [OperationsPerSecond]
+[Config(typeof(AllocatedBytesConfig))]
 public class HttpClientCallBenchmarks
 {
     /// <summary>Calls in flight per operation.</summary>
