@@ -42,6 +42,19 @@ internal static class BenchmarkHosts
         app.MapPost(GrpcPath, async context =>
         {
             onRequest?.Invoke(context);
+
+            // Read the request to its end: a stream answered before its request is read has to be
+            // reset, and Kestrel answers a run of resets with ENHANCE_YOUR_CALM (rapid-reset defence).
+            var reader = context.Request.BodyReader;
+            for (var read = await reader.ReadAsync(); ; read = await reader.ReadAsync())
+            {
+                reader.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted || read.IsCanceled)
+                {
+                    break;
+                }
+            }
+
             context.Response.ContentType = "application/grpc";
             await context.Response.Body.WriteAsync(s_grpcReply);
             context.Response.AppendTrailer("grpc-status", "0");
