@@ -1,6 +1,29 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using Tracing.Sdk.Benchmarks.Support;
+using Tracing.Sdk.Benchmarks.Upstream;
 
 // Run all:   dotnet run -c Release --project benchmarks/Tracing.Sdk.Benchmarks -- --filter '*'
 // Run some:  dotnet run -c Release --project benchmarks/Tracing.Sdk.Benchmarks -- --filter '*Sampler*'
 // On a slow machine add --buildTimeout 600 (BenchmarkDotNet builds each run's project within 2 min by default).
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Upstream comparison, not BenchmarkDotNet (benchmarks/upstream.sh runs all of it):
+//   -- --spans                     spans of AddTracing and of OpenTelemetry's instrumentation side by side
+//   -- --cpu [rounds] [operations] CPU time per request of the comparison's benchmarks, variants alternating
+switch (args)
+{
+    case ["--spans"]:
+        await SpanComparison.RunAsync(Console.Out);
+        return;
+    case ["--cpu", .. var rest]:
+        await CpuComparison.RunAsync(
+            Console.Out,
+            rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 5,
+            rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 2000);
+        return;
+    case ["--cpu-child", var target, var variant, var operations]:
+        await CpuComparison.RunChildAsync(Console.Out, target, Enum.Parse<TracingVariant>(variant), int.Parse(operations, CultureInfo.InvariantCulture));
+        return;
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return;
+}

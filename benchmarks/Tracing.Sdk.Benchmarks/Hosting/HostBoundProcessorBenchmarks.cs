@@ -2,6 +2,7 @@ using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
+using Tracing.Sdk.Benchmarks.Support;
 using Tracing.Sdk.Hosting;
 
 namespace Tracing.Sdk.Benchmarks.Hosting;
@@ -63,10 +64,5 @@ public class HostBoundProcessorBenchmarks
     {
         using var activity = _source.StartActivity("child");
         activity?.SetTag("k", "v");
-    }
-
-    private sealed class DiscardingExporter : BaseExporter<Activity>
-    {
-        public override ExportResult Export(in Batch<Activity> batch) => ExportResult.Success;
     }
 }
