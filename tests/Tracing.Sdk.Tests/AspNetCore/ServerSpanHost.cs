@@ -61,10 +61,34 @@ public sealed class ServerSpanHost : IAsyncDisposable
         return Assert.Single(spans, Collector.IsServerSpan);
     }
 
+    /// <summary>
+    /// Stops the host (every request over, every span ended) and then fails if any request was made two
+    /// server spans: a duplicate that ended after the test took the first one is caught here.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+        AssertNoDuplicateServerSpans(Collector.Spans);
+    }
+
+    /// <summary>
+    /// One request, one server span: no two server spans continue the same context (same trace, same
+    /// parent), and no server span is the child of another server span of this host.
+    /// </summary>
+    internal static void AssertNoDuplicateServerSpans(IReadOnlyList<Activity> spans)
+    {
+        var servers = spans.Where(static s => s.Kind == ActivityKind.Server).ToList();
+        var twins = servers
+            .GroupBy(static s => (s.TraceId, s.ParentSpanId))
+            .Where(static g => g.Count() > 1 && g.Key.ParentSpanId != default)
+            .Select(static g => $"{g.Count()} server spans under {g.Key.TraceId}/{g.Key.ParentSpanId}: {string.Join(", ", g.Select(static s => s.DisplayName))}")
+            .ToList();
+        Assert.True(twins.Count == 0, string.Join("; ", twins));
+
+        var ids = servers.Select(static s => (s.TraceId, s.SpanId)).ToHashSet();
+        var nested = servers.Where(s => ids.Contains((s.TraceId, s.ParentSpanId))).Select(static s => s.DisplayName).ToList();
+        Assert.True(nested.Count == 0, $"server spans nested in server spans: {string.Join(", ", nested)}");
     }
 }

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Trace;
+using Tracing.Sdk.Exporters;
+using Tracing.Sdk.Exporters.Batching;
 using Tracing.Sdk.Hosting;
 using Tracing.Sdk.Tests.Support;
 using Tracing.Sdk.Tests.Support.Otlp;
@@ -132,27 +134,53 @@ public sealed class LifecycleTests
         await host.StopAsync();
     }
 
-    [Fact]
-    public async Task StopWithinShutdownTimeout_EvenWhenTheCollectorIsDown()
+    [Theory]
+    [InlineData("grpc")]
+    [InlineData("http/protobuf")]
+    public async Task CollectorDown_ExportFailsFast_TheSpanIsCountedAsDropped_AndStopIsPrompt(string protocol)
     {
-        // Nothing listens on this port: exports fail fast and the host still stops promptly.
+        // A port nothing listens on (taken, then released): every connection is refused at once.
+        var refused = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        refused.Start();
+        var port = ((System.Net.IPEndPoint)refused.LocalEndpoint).Port;
+        refused.Stop();
+
         var sourceName = $"Down.{Guid.NewGuid():N}";
-        using var host = BuildWorker(new Dictionary<string, string?>
-        {
-            ["Tracing:Sources:0"] = sourceName,
-            ["Tracing:Exporters:0"] = "otlp",
-            ["Tracing:Otlp:Endpoint"] = "http://127.0.0.1:9",
-            ["Tracing:Otlp:TimeoutMilliseconds"] = "1000",
-        });
+        using var host = TracingWorker.Build(
+            new Dictionary<string, string?>
+            {
+                ["Tracing:Sources:0"] = sourceName,
+                ["Tracing:Exporters:0"] = "otlp",
+                ["Tracing:Otlp:Protocol"] = protocol,
+                ["Tracing:Otlp:Endpoint"] = $"http://127.0.0.1:{port}",
+                ["Tracing:Otlp:Retry"] = "none",
+                ["Tracing:Otlp:TimeoutMilliseconds"] = "10000",
+                ["Tracing:Batch:ScheduledDelayMilliseconds"] = "50",
+            },
+            b => b.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10)));
+        var ledger = host.Services.Ledger(ExporterNames.Otlp);
         await host.StartAsync();
         using (new ActivitySource(sourceName).StartActivity("lost"))
         {
         }
 
+        // The export fails on the refused connection, long before its 10 s timeout, and the span it
+        // carried is counted as dropped for that reason while the host is still running.
+        var failed = Stopwatch.StartNew();
+        var totals = await ledger.SettledAsync(TimeSpan.FromSeconds(9));
+        failed.Stop();
+        Assert.True(totals.Balanced, totals.ToString());
+        Assert.Equal(1, totals.Received);
+        Assert.Equal(0, totals.Exported);
+        Assert.Equal(1, totals.DroppedFor(DropReason.ExportFailed));
+        Assert.True(failed.Elapsed < TimeSpan.FromSeconds(9), $"the failed export took {failed.Elapsed}");
+
+        // Nothing is left to export, so stop does not wait for the 10 s shutdown timeout.
         var stopwatch = Stopwatch.StartNew();
         await host.StopAsync();
-
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"stop took {stopwatch.Elapsed}");
+        stopwatch.Stop();
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"stop took {stopwatch.Elapsed}");
+        Assert.Equal(1, ledger.Totals.Dropped);
     }
 
     [Fact]

@@ -242,13 +242,23 @@ public sealed class RemoteSamplerTests
         server.Answer(Probabilistic1);
         var time = new FakeTimeProvider();
         var sampler = Create(server.Endpoint, time);
+        using var control = Create(server.Endpoint, time, serviceName: "control");
         Assert.True(await StartAndWaitAsync(sampler));
+        Assert.True(await StartAndWaitAsync(control));
 
         sampler.Dispose();
-        time.Advance(s_interval * 3);
         sampler.Dispose(); // idempotent
 
-        Assert.Single(server.Requests);
+        // Three intervals pass on the clock both samplers share. The control, still running, polls at the
+        // first; its poll arriving proves the ticks were delivered, so the disposed sampler had its chance.
+        for (var i = 1; i <= 3; i++)
+        {
+            Assert.True(await AdvanceAndWaitAsync(control, time));
+        }
+
+        Assert.Equal(4, server.Requests.Count(r => r.Query == "?service=control"));
+        Assert.Single(server.Requests, r => r.Query == "?service=checkout");
+        Assert.Equal(1, sampler.PollsCompleted);
     }
 
     private static RemoteSampler Create(

@@ -122,9 +122,31 @@ public sealed class SamplerFactoryTests
         await polled.Task.WaitAsync(TimeSpan.FromSeconds(15));
         Assert.Equal(2, server.Requests.Count);
 
+        // A second service on the same clock and strategy server keeps polling after the first stops: its
+        // polls arriving prove the clock's ticks were delivered, and the stopped host's sampler made none.
+        await using var control = await TracedService.StartAsync(
+            new() { ["Tracing:ServiceName"] = "control" },
+            new Dictionary<string, string>
+            {
+                ["OTEL_TRACES_SAMPLER"] = "parentbased_jaeger_remote",
+                ["OTEL_TRACES_SAMPLER_ARG"] = $"endpoint={server.Endpoint},pollingIntervalMs=30000,initialSamplingRate=0",
+            },
+            time);
+        var controlSampler = Assert.IsType<RemoteSampler>(control.Sampler.LateBinding);
+        await WaitUntilAsync(() => controlSampler.PollsCompleted == 1);
+
         await service.DisposeAsync();
-        time.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal(2, server.Requests.Count);
+        for (var i = 0; i < 3; i++)
+        {
+            var controlPolled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            controlSampler.Polled += _ => controlPolled.TrySetResult();
+            time.Advance(TimeSpan.FromSeconds(30));
+            await controlPolled.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        }
+
+        Assert.Equal(4, server.Requests.Count(r => r.Query == "?service=control"));
+        Assert.Equal(2, server.Requests.Count(r => r.Query == "?service=inventory"));
+        Assert.Equal(2, remote.PollsCompleted);
     }
 
     [Fact]
