@@ -101,7 +101,12 @@ internal sealed class TracingSampler : Sampler
                 [new KeyValuePair<string, object>(DebugContext.SpanTag, true), new KeyValuePair<string, object>(DebugContext.DebugIdTag, debugId)]);
     }
 
-    /// <summary>Decides the parent now if it is a pending entry span (see the class remarks).</summary>
+    /// <summary>
+    /// Decides the parent now if it is a pending entry span (see the class remarks). The parent's flags
+    /// in <paramref name="parent"/> were read when this child's creation began and may be the tentative
+    /// ones, so an entry parent is judged by the live span: its decision (made here, or awaited when
+    /// another thread is making it) or, once decided, its recorded flag.
+    /// </summary>
     private bool TryDecidePendingParent(in ActivityContext parent, out bool sampled)
     {
         sampled = false;
@@ -109,13 +114,12 @@ internal sealed class TracingSampler : Sampler
         if (current is null
             || current.Kind != ActivityKind.Server
             || !string.Equals(current.OperationName, LateBinding.EntrySpanName, StringComparison.Ordinal)
-            || current.SpanId != parent.SpanId
-            || !_lateBinding!.IsPending(current))
+            || current.SpanId != parent.SpanId)
         {
             return false;
         }
 
-        sampled = _lateBinding.Decide(current, current.DisplayName);
+        sampled = _lateBinding!.IsPending(current) ? _lateBinding.Decide(current, current.DisplayName) : current.Recorded;
         return true;
     }
 
