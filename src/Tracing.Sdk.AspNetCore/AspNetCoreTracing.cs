@@ -45,6 +45,9 @@ internal sealed class AspNetCoreTracing : IDisposable
     public ForwardedClientAddress ForwardedAddress => _forwarded ??= new ForwardedClientAddress(
         _services.GetService<IOptions<ForwardedHeadersOptions>>()?.Value ?? new ForwardedHeadersOptions());
 
+    /// <summary>The host's debug budget, which the sampler spends (<c>Sampler:Debug</c>).</summary>
+    public DebugSamplingGate DebugGate => _sampler.DebugGate;
+
     /// <summary>
     /// The pipeline's late-binding sampler when its policy keys on operation names; else one registered
     /// in DI as <see cref="ILateBindingSampler"/> (an internal seam: only the SDK and its tests can).

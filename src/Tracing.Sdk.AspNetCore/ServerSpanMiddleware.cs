@@ -36,7 +36,7 @@ internal sealed class ServerSpanMiddleware
         // Hosting gives its span the extracted tracestate itself, after the sampler ran: a request whose
         // B3 caller deferred holds the SDK's mark. ServerSpanProcessor clears it from a recorded span at
         // start; a dropped one is cleared here, before the application can start children under it.
-        DeferredSampling.Forget(activity);
+        InternalTraceState.Forget(activity);
 
         var previous = context.Features.Get<IEndpointFeature>();
         var settings = _tracing.Settings;

@@ -47,7 +47,7 @@ internal sealed class ServerSpanProcessor : BaseProcessor<Activity>
             // ASP.NET Core hosting sets the tracestate it extracted on its span after sampling
             // (ActivityCreator.CreateFromRemote), undoing the sampler's clearing of the deferred-sampling
             // mark: it is cleared again here, before the request runs any code.
-            DeferredSampling.Forget(data);
+            InternalTraceState.Forget(data);
             return;
         }
 

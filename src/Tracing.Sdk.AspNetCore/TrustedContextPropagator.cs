@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Tracing.Sdk.Diagnostics;
 using Tracing.Sdk.Propagation;
+using Tracing.Sdk.Sampling;
 
 namespace Tracing.Sdk.AspNetCore;
 
@@ -14,6 +15,14 @@ namespace Tracing.Sdk.AspNetCore;
 /// root and the sampler decides it here, so a crafted <c>traceparent ...-01</c> cannot force sampling —
 /// and no baggage. Under <c>restart</c> the refused context is kept for a span link. Any failure of the
 /// inner propagator counts as "no context": a hostile header never fails a request.
+/// <para>
+/// Debug requests (<see cref="DebugSampling"/>) are judged here too, whatever the mode, since only here is
+/// the caller known: from a trusted caller the marker is made <c>debug-trusted</c> (honoured without
+/// spending the debug budget), from anyone else it goes on as it came and the sampler spends the budget
+/// on it. A request for a new debug root is handed to this host's sampler for the span hosting creates
+/// next (<see cref="HostingRootDebug"/>). A refused caller's context carries no request at all, and
+/// nothing shared is touched for it.
+/// </para>
 /// <para>
 /// The request is the one <see cref="HostingDiagnosticsObserver"/> saw hosting start on this thread
 /// (else the app's own <see cref="IHttpContextAccessor"/>, if it has one), recognised by its header
@@ -42,6 +51,7 @@ internal sealed class TrustedContextPropagator(
     public override void ExtractTraceIdAndState(object? carrier, PropagatorGetterCallback? getter, out string? traceId, out string? traceState)
     {
         t_decidedCarrier = null;
+        HostingRootDebug.Clear();
         var starting = HostingDiagnosticsObserver.TakeStartingRequest();
         try
         {
@@ -59,12 +69,13 @@ internal sealed class TrustedContextPropagator(
         t_refused = refused;
         if (!refused)
         {
+            if (DebugSampling.IsMarker(traceState))
+            {
+                traceState = JudgeDebugRequest(carrier, starting, traceId, traceState);
+            }
+
             return;
         }
-
-        // A jaeger-debug-id with no parent would make the next root on this thread debug (sampled):
-        // an untrusted caller may not ask for that either.
-        DebugContext.ClearNextRoot();
 
         if (context is not null && tracing.Settings.IncomingContext == IncomingContextMode.Restart
             && ActivityContext.TryParse(traceId, traceState, isRemote: true, out var caller))
@@ -95,6 +106,51 @@ internal sealed class TrustedContextPropagator(
         }
     }
 
+    /// <summary>
+    /// The tracestate hosting is to get for a caller's debug request: the trusted form for a trusted
+    /// caller, as it came otherwise; none for a new root's request, which goes to the sampler directly.
+    /// </summary>
+    private string? JudgeDebugRequest(object? carrier, HttpContext? starting, string? traceId, string? traceState)
+    {
+        var trusted = false;
+        try
+        {
+            trusted = RequestOf(carrier, starting) is { } request && tracing.Settings.IsTrusted(tracing.ForwardedAddress.Resolve(request));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            TracingEventSource.Log.ComponentFailed(nameof(TrustedContextPropagator), ex.Message);
+        }
+
+        if (traceId is null)
+        {
+            if (tracing.Settings.Enabled && DebugSampling.TryRead(traceState, out _, out var debugId))
+            {
+                HostingRootDebug.Offer(tracing.DebugGate, debugId, trusted);
+            }
+
+            return null;
+        }
+
+        return trusted ? DebugSampling.AsTrusted(traceState) : traceState;
+    }
+
+    /// <summary>The request whose headers <paramref name="carrier"/> are, if it can be placed.</summary>
+    private HttpContext? RequestOf(object? carrier, HttpContext? starting)
+    {
+        if (carrier is not IHeaderDictionary)
+        {
+            return null;
+        }
+
+        if (starting is not null && ReferenceEquals(starting.Request.Headers, carrier))
+        {
+            return starting;
+        }
+
+        return tracing.HttpContextAccessor?.HttpContext is { } current && ReferenceEquals(current.Request.Headers, carrier) ? current : null;
+    }
+
     /// <summary>Whether the carrier is a request's headers and its caller may not set the context.</summary>
     private bool Refuses(object? carrier, HttpContext? starting, out HttpContext? context)
     {
@@ -106,15 +162,8 @@ internal sealed class TrustedContextPropagator(
             return false;
         }
 
-        if (starting is not null && ReferenceEquals(starting.Request.Headers, carrier))
-        {
-            context = starting;
-        }
-        else if (tracing.HttpContextAccessor?.HttpContext is { } current && ReferenceEquals(current.Request.Headers, carrier))
-        {
-            context = current;
-        }
-        else
+        context = RequestOf(carrier, starting);
+        if (context is null)
         {
             // Request headers from a request that cannot be placed: no way to judge the caller.
             return true;

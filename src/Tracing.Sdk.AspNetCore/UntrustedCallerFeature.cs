@@ -10,5 +10,5 @@ namespace Tracing.Sdk.AspNetCore;
 internal sealed class UntrustedCallerFeature(ActivityContext caller)
 {
     /// <summary>The caller's context, without the SDK's deferred-sampling mark (a link is exported as it is).</summary>
-    public ActivityContext Caller { get; } = DeferredSampling.WithoutMarker(caller);
+    public ActivityContext Caller { get; } = InternalTraceState.WithoutMarker(caller);
 }

@@ -21,6 +21,7 @@ internal sealed class TracingMetrics : IDisposable
     private readonly Counter<long> _exportRetries;
     private readonly Counter<long> _invalidContexts;
     private readonly Counter<long> _baggageDropped;
+    private readonly Counter<long> _debugRefused;
     private readonly Counter<long> _spansTruncated;
     private readonly Counter<long> _datagramsSent;
     private readonly List<Func<IEnumerable<Measurement<long>>>> _observedDrops = [];
@@ -45,6 +46,8 @@ internal sealed class TracingMetrics : IDisposable
             "tracing.sdk.propagation.invalid", "{header}", "Incoming trace-context headers ignored as malformed, by format.");
         _baggageDropped = _meter.CreateCounter<long>(
             "tracing.sdk.propagation.baggage.dropped", "{entry}", "Incoming baggage entries left out for exceeding a limit, by format and reason (member_count | member_size | total_size).");
+        _debugRefused = _meter.CreateCounter<long>(
+            "tracing.sdk.sampling.debug.refused", "{request}", "Requests to force sampling (jaeger-debug-id, B3 debug, Jaeger debug flag) from callers outside TrustedNetworks refused beyond Sampler:Debug:MaxPerSecond; each was sampled as if it had no debug header.");
         _meter.CreateObservableCounter(
             "tracing.sdk.spans.dropped.queue_full", ObserveQueueFull, "{span}", "Spans dropped because an export queue was full, by exporter (the same count as tracing.sdk.spans.dropped with reason=queue_full, without its delay).");
         _meter.CreateObservableCounter(
@@ -98,6 +101,8 @@ internal sealed class TracingMetrics : IDisposable
     public void InvalidContext(string format) => _invalidContexts.Add(1, new KeyValuePair<string, object?>("format", format));
 
     public void BaggageDropped(string format, string reason) => _baggageDropped.Add(1, new("format", format), new("reason", reason));
+
+    public void DebugRefused() => _debugRefused.Add(1);
 
     /// <summary>Adds a source of queue-full drop counts outside the batch processors (the console writer's running total).</summary>
     public void ObserveQueueDrops(string exporter, Func<long> droppedSoFar)

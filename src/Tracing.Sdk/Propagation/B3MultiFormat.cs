@@ -6,7 +6,8 @@ namespace Tracing.Sdk.Propagation;
 /// B3 multiple headers (openzipkin/b3-propagation "Multiple Headers"): <c>X-B3-TraceId</c> (16 or 32
 /// lower-hex, a 64-bit id left-padded to 128 bits), <c>X-B3-SpanId</c>, <c>X-B3-ParentSpanId</c>,
 /// <c>X-B3-Sampled</c> (<c>1</c>/<c>0</c>, and the legacy <c>true</c>/<c>false</c>), <c>X-B3-Flags</c>
-/// (<c>1</c> = debug, which implies sampled). Ids with neither <c>X-B3-Sampled</c> nor <c>X-B3-Flags: 1</c>
+/// (<c>1</c> = debug, which implies sampled: a request to force sampling handed to the sampler on the
+/// context, <see cref="DebugSampling"/>, with <c>X-B3-Sampled</c> as its own flag). Ids with neither <c>X-B3-Sampled</c> nor <c>X-B3-Flags: 1</c>
 /// are the spec's "Defer" ("Absent means defer the decision to the receiver"): the context is continued
 /// and marked <see cref="DeferredSampling"/> for the sampler's policy to decide. Inject writes
 /// <c>X-B3-Sampled</c> for a span (a decision was made here), <c>X-B3-Flags: 1</c> alone for a debug span
@@ -50,12 +51,13 @@ internal sealed class B3MultiFormat : FormatPropagator
         var flagsValue = ReadSingle(carrier, getter, FlagsHeader);
         if (traceIdValue is null && spanIdValue is null)
         {
-            // Sampling state alone: a decision for a new trace, no parent. Debug still applies to that root.
+            // Sampling state alone: a decision for a new trace, no parent. Debug asks for a debug root.
             if (flagsValue == "1")
             {
-                DebugPropagation.MarkNextRoot(string.Empty);
+                return DebugSampling.RootRequest(debugId: null);
             }
-            else if (sampledValue is not null && !TryParseSampled(sampledValue, out _))
+
+            if (sampledValue is not null && !TryParseSampled(sampledValue, out _))
             {
                 Diagnostics.InvalidContext(Name);
             }
@@ -79,16 +81,17 @@ internal sealed class B3MultiFormat : FormatPropagator
 
         if (debug)
         {
-            DebugPropagation.MarkRemoteParent(traceId, spanId, null);
+            // The sampled flag is X-B3-Sampled's, if sent: what stands should the request be refused.
+            return DebugSampling.Context(traceId, spanId, sampledValue is not null && sampled, debugId: null);
         }
 
-        if (sampledValue is null && !debug)
+        if (sampledValue is null)
         {
             // "X-B3-Flags ... Absent or any other value can be ignored": no decision was sent.
             return DeferredSampling.Context(traceId, spanId);
         }
 
-        return new ActivityContext(traceId, spanId, sampled || debug ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, null, isRemote: true);
+        return new ActivityContext(traceId, spanId, sampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, null, isRemote: true);
     }
 
     public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
@@ -126,18 +129,6 @@ internal sealed class B3MultiFormat : FormatPropagator
             return default;
         }
 
-        if (debug)
-        {
-            if (InjectionContext.IsValid(context))
-            {
-                DebugPropagation.MarkRemoteParent(context.TraceId, context.SpanId, null);
-            }
-            else
-            {
-                DebugPropagation.MarkNextRoot(string.Empty);
-            }
-        }
-
-        return context;
+        return debug ? B3SingleFormat.AsDebugRequest(context) : context;
     }
 }

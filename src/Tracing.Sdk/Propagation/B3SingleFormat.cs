@@ -6,8 +6,9 @@ namespace Tracing.Sdk.Propagation;
 /// B3 single header (openzipkin/b3-propagation "Single Header"):
 /// <c>b3: {TraceId}-{SpanId}-{SamplingState}-{ParentSpanId}</c>, the last two optional, or a
 /// sampling state alone (<c>0</c>, <c>1</c>, <c>d</c>). Ids are lower-hex; a 64-bit trace id is
-/// left-padded to 128 bits. <c>d</c> (debug) means sampled, is handed to the sampler through
-/// <see cref="DebugContext"/> and is written onward for debug spans. Ids with no sampling state are the
+/// left-padded to 128 bits. <c>d</c> (debug) asks for sampling: it is handed to the sampler on the
+/// context (<see cref="DebugSampling"/>: with ids, a debug parent with no sampled flag of its own;
+/// alone, a request for a new debug root), which honours it or not, and written onward for debug spans. Ids with no sampling state are the
 /// spec's "Defer" ("Defer is absence of the sampling field"): the context is continued and marked
 /// <see cref="DeferredSampling"/> for the sampler's policy to decide. Inject states the decision for a
 /// span (one was made here) and leaves it out only for a deferred remote context passed through
@@ -36,19 +37,7 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
 
         if (TryParse(value, out var context, out var debug))
         {
-            if (debug)
-            {
-                if (IsValid(context))
-                {
-                    DebugPropagation.MarkRemoteParent(context.TraceId, context.SpanId, null);
-                }
-                else
-                {
-                    DebugPropagation.MarkNextRoot(string.Empty);
-                }
-            }
-
-            return context;
+            return debug ? AsDebugRequest(context) : context;
         }
 
         Diagnostics.InvalidContext(Name);
@@ -135,5 +124,12 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
         return true;
     }
 
-    private static bool IsValid(in ActivityContext context) => InjectionContext.IsValid(context);
+    /// <summary>
+    /// A parsed <c>d</c> as the sampler receives it: on the ids if there are some (<c>d</c> carries no
+    /// separate sampled flag), else a request for a new debug root.
+    /// </summary>
+    internal static ActivityContext AsDebugRequest(in ActivityContext context) =>
+        InjectionContext.IsValid(context)
+            ? DebugSampling.Context(context.TraceId, context.SpanId, sampled: false, debugId: null)
+            : DebugSampling.RootRequest(debugId: null);
 }

@@ -45,6 +45,12 @@ internal sealed class CompositeFormat : TextMapPropagator
             var activityContext = InjectionContext.IsValid(context.ActivityContext)
                 ? context.ActivityContext
                 : ExtractContext(carrier, getter);
+            if (DebugSampling.IsRootRequest(activityContext))
+            {
+                // No parent: an OpenTelemetry caller gets none (only hosting hands a root its request).
+                activityContext = default;
+            }
+
             var baggage = CarriesBaggage ? ExtractBaggage(context.Baggage, carrier, getter) : context.Baggage;
             return new PropagationContext(activityContext, baggage);
         }
@@ -55,9 +61,14 @@ internal sealed class CompositeFormat : TextMapPropagator
         }
     }
 
-    /// <summary>The first valid context in configured order, or <see langword="default"/>.</summary>
+    /// <summary>
+    /// The first valid context in configured order; else the first request for a new debug root
+    /// (<see cref="DebugSampling.RootRequest"/>: a request with a parent is no root), else <see langword="default"/>.
+    /// </summary>
     public ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
+        ActivityContext rootRequest = default;
+        var hasRootRequest = false;
         foreach (var format in _formats)
         {
             if (!format.CarriesContext)
@@ -68,13 +79,17 @@ internal sealed class CompositeFormat : TextMapPropagator
             var context = format.ExtractContext(carrier, getter);
             if (InjectionContext.IsValid(context))
             {
-                // A jaeger-debug-id read by an earlier format applies only to a new root; this request has a parent.
-                DebugContext.ClearNextRoot();
                 return context;
+            }
+
+            if (!hasRootRequest && DebugSampling.IsRootRequest(context))
+            {
+                rootRequest = context;
+                hasRootRequest = true;
             }
         }
 
-        return default;
+        return rootRequest;
     }
 
     /// <summary>Every format's baggage, over <paramref name="initial"/>.</summary>

@@ -12,20 +12,17 @@ namespace Tracing.Sdk.Propagation;
 /// <see cref="ActivityContext"/> has no "no decision" state and ASP.NET Core hosting rebuilds the
 /// parent from a <c>traceparent</c> string and a <c>tracestate</c> string
 /// (<see cref="DistributedContextPropagator.ExtractTraceIdAndState"/>), so the fact travels with the
-/// extracted context itself, as its whole tracestate: <see cref="TraceState"/>. That reaches the
-/// sampler by every road a remote parent takes (hosting, <c>TracingPropagation.Extract</c>, an
+/// extracted context itself, as its whole tracestate: <see cref="TraceState"/>, one of the SDK's
+/// <see cref="InternalTraceState"/> markers (unforgeable by a caller, never sent onward). That reaches
+/// the sampler by every road a remote parent takes (hosting, <c>TracingPropagation.Extract</c>, an
 /// OpenTelemetry <c>TextMapPropagator</c> user starting a span under the extracted context) with no
-/// table or thread-local state. The member's key starts with <c>@</c>, which W3C Trace Context Level 2
-/// §3.3.1.3.1 forbids (<c>key = ( lcalpha / DIGIT ) 0*255 ( keychar )</c>): no valid incoming
-/// <c>tracestate</c> can hold it (one that does is discarded whole), so a caller cannot forge it, and
-/// it can never be a vendor's key. It never leaves the process: the sampler clears it from the span it
-/// decides, and injection never writes it.
+/// table or thread-local state.
 /// </para>
 /// </summary>
 internal static class DeferredSampling
 {
     /// <summary>The tracestate of a remote context whose caller deferred the sampling decision.</summary>
-    public const string TraceState = "@tracing-sdk=defer";
+    public const string TraceState = InternalTraceState.Prefix + "defer";
 
     /// <summary>A remote parent with the caller's ids and no sampling decision.</summary>
     public static ActivityContext Context(ActivityTraceId traceId, ActivitySpanId spanId) =>
@@ -37,19 +34,11 @@ internal static class DeferredSampling
     /// <summary>Whether a tracestate is the marker (one ordinal compare; <see langword="null"/> is not).</summary>
     public static bool IsMarker(string? traceState) => string.Equals(traceState, TraceState, StringComparison.Ordinal);
 
-    /// <summary>The tracestate to write onward: the marker never leaves the process.</summary>
-    public static string? Outgoing(string? traceState) => IsMarker(traceState) ? null : traceState;
-
-    /// <summary><paramref name="context"/> without the marker (for span links, which are exported as they are).</summary>
-    public static ActivityContext WithoutMarker(in ActivityContext context) =>
-        IsMarker(context.TraceState)
-            ? new ActivityContext(context.TraceId, context.SpanId, context.TraceFlags, null, context.IsRemote)
-            : context;
-
     /// <summary>
-    /// The policy's decision for a span whose remote parent deferred. OpenTelemetry sets a sampler's
-    /// tracestate on the span it records (an empty one clears it), so a recorded span does not keep
-    /// the marker; a dropped span is left to <see cref="Forget"/>.
+    /// The policy's decision for a span whose remote parent deferred (or whose request to force
+    /// sampling was refused, <see cref="DebugSampling"/>). OpenTelemetry sets a sampler's tracestate on
+    /// the span it records (an empty one clears it), so a recorded span does not keep the marker; a
+    /// dropped span is left to <see cref="InternalTraceState.Forget"/>.
     /// </summary>
     public static SamplingResult Decide(Sampler policy, in SamplingParameters parameters)
     {
@@ -57,17 +46,5 @@ internal static class DeferredSampling
         return result.Decision == SamplingDecision.Drop
             ? result
             : new SamplingResult(result.Decision, result.Attributes, string.Empty);
-    }
-
-    /// <summary>
-    /// Clears the marker from a span the sampler dropped (OpenTelemetry does not apply a sampler's
-    /// tracestate to those), so that its children do not inherit it.
-    /// </summary>
-    public static void Forget(Activity? activity)
-    {
-        if (activity is not null && IsMarker(activity.TraceStateString))
-        {
-            activity.TraceStateString = null;
-        }
     }
 }

@@ -49,6 +49,11 @@ internal abstract class FormatPropagator(PropagationDiagnostics diagnostics) : T
             if (CarriesContext && !InjectionContext.IsValid(activityContext))
             {
                 activityContext = ExtractContext(carrier, getter);
+                if (DebugSampling.IsRootRequest(activityContext))
+                {
+                    // A request for a new debug root is no parent: only hosting hands it to a root.
+                    activityContext = context.ActivityContext;
+                }
             }
 
             var baggage = context.Baggage;

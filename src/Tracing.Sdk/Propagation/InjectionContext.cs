@@ -33,8 +33,11 @@ internal readonly struct InjectionContext(ActivityContext context, Baggage bagga
     /// </summary>
     public bool IsDeferred => Context.IsRemote && DeferredSampling.IsMarker(Context.TraceState);
 
-    /// <summary>Whether the span is debug (B3 <c>d</c>, Jaeger flag <c>0x2</c> onward).</summary>
-    public bool IsDebug => DebugPropagation.IsDebug(Span);
+    /// <summary>
+    /// Whether the span is debug (B3 <c>d</c>, Jaeger flag <c>0x2</c> onward), or the context is a remote
+    /// one whose caller asked for debug, injected as it was extracted (the request is passed on, not decided).
+    /// </summary>
+    public bool IsDebug => (Context.IsRemote && DebugSampling.IsMarker(Context.TraceState)) || DebugPropagation.IsDebug(Span);
 
     /// <summary>The span's local parent id, when known.</summary>
     public ActivitySpanId ParentSpanId => Span?.ParentSpanId ?? default;

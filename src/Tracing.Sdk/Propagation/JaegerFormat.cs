@@ -9,8 +9,9 @@ namespace Tracing.Sdk.Propagation;
 /// <c>uber-trace-id: {trace-id}:{span-id}:{parent-span-id}:{flags}</c>, ids as hex of any length up to
 /// 128/64 bits (no zero padding needed), the whole value possibly URL-encoded (<c>%3A</c>);
 /// <c>flags</c> a hex bitmask where <c>0x1</c> is sampled and <c>0x2</c> debug (so <c>3</c> is both:
-/// any odd value is sampled, not only the string <c>1</c>). <c>jaeger-debug-id</c> forces sampling
-/// and is recorded on the span by the sampler; baggage travels as <c>uberctx-{key}</c> headers with
+/// any odd value is sampled, not only the string <c>1</c>). Debug and <c>jaeger-debug-id</c> ask for
+/// sampling (<see cref="DebugSampling"/>: the sampler honours them or not) and the id is recorded on
+/// the span by the sampler; baggage travels as <c>uberctx-{key}</c> headers with
 /// URL-encoded values, within the limits of W3C baggage (<see cref="BaggageLimits"/>, each header
 /// measured as <c>key=value</c> with the value as sent): an entry over a limit is left out on its own,
 /// and counted on extract. Inject writes the span's local parent id when known (else <c>0</c>).
@@ -34,11 +35,7 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
 
     public override ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
-        var debugId = ReadSingle(carrier, getter, DebugIdHeader);
-        if (string.IsNullOrWhiteSpace(debugId) || debugId.AsSpan().ContainsAny('\0', '\r', '\n'))
-        {
-            debugId = null;
-        }
+        var debugId = DebugSampling.CleanDebugId(ReadSingle(carrier, getter, DebugIdHeader));
 
         var value = ReadSingle(carrier, getter, TraceIdHeader);
         ActivityContext context = default;
@@ -50,19 +47,14 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
 
         if (!InjectionContext.IsValid(context))
         {
-            if (debugId is not null)
-            {
-                DebugPropagation.MarkNextRoot(debugId);
-            }
-
-            return default;
+            // A jaeger-debug-id alone asks for a new debug root (as Jaeger clients start one).
+            return debugId is not null ? DebugSampling.RootRequest(debugId) : default;
         }
 
         if ((flags & DebugFlag) != 0 || debugId is not null)
         {
-            // Debug is a forced sampling decision: the parent counts as sampled whatever bit 0x1 says.
-            DebugPropagation.MarkRemoteParent(context.TraceId, context.SpanId, debugId);
-            context = new ActivityContext(context.TraceId, context.SpanId, ActivityTraceFlags.Recorded, null, isRemote: true);
+            // Debug asks for sampling whatever bit 0x1 says; 0x1 is what stands should the sampler refuse.
+            return DebugSampling.Context(context.TraceId, context.SpanId, (flags & SampledFlag) != 0, debugId);
         }
 
         return context;

@@ -59,7 +59,7 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
 
         // "Vendors receiving a tracestate request header MUST send it to outgoing requests": as the span
         // holds it (read by TraceStateList when it came in), without the SDK's own deferred-sampling mark.
-        var state = DeferredSampling.Outgoing(context.Context.TraceState);
+        var state = InternalTraceState.Outgoing(context.Context.TraceState);
         if (!string.IsNullOrEmpty(state))
         {
             setter(carrier, TraceState, state);

@@ -13,7 +13,8 @@ namespace Tracing.Sdk.Propagation;
 /// W3C <c>traceparent</c> string whatever format the context came in, since hosting parses that, and
 /// the context's tracestate — for a B3 caller that deferred the sampling decision, the
 /// <see cref="DeferredSampling"/> mark, which hosting's <c>ActivityContext.TryParse</c> keeps as given
-/// and so hands to the sampler with the parent.
+/// and so hands to the sampler with the parent. A debug request travels the same way
+/// (<see cref="DebugSampling"/>); one for a new root comes back as a tracestate with no trace id.
 /// </summary>
 internal sealed class TracingDistributedContextPropagator : DistributedContextPropagator
 {
@@ -61,6 +62,12 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
             if (InjectionContext.IsValid(context))
             {
                 traceId = TraceContextFormat.Format(context);
+                traceState = context.TraceState;
+            }
+            else if (DebugSampling.IsRootRequest(context))
+            {
+                // No parent, but a request for a debug root: hosting ignores a tracestate without a
+                // traceparent, the ASP.NET Core integration reads it (and hands it on, HostingRootDebug).
                 traceState = context.TraceState;
             }
         }

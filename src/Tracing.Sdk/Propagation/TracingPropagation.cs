@@ -202,7 +202,7 @@ public static class TracingPropagation
         if (activity is not null)
         {
             // Dropped under a caller that deferred the decision: the mark stays with no child of it.
-            DeferredSampling.Forget(activity);
+            InternalTraceState.Forget(activity);
             foreach (var item in context.Baggage)
             {
                 activity.AddBaggage(item.Key, item.Value);
@@ -252,7 +252,7 @@ public static class TracingPropagation
             var context = Extract(carrier, getter).ActivityContext;
             if (InjectionContext.IsValid(context))
             {
-                links.Add(new ActivityLink(DeferredSampling.WithoutMarker(context)));
+                links.Add(new ActivityLink(InternalTraceState.WithoutMarker(context)));
             }
         }
 

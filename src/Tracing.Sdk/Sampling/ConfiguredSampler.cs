@@ -14,6 +14,7 @@ internal sealed class ConfiguredSampler(IServiceProvider services) : IDisposable
 {
     private readonly object _gate = new();
     private TracingSampler? _sampler;
+    private DebugSamplingGate? _debugGate;
     private IDisposable? _resource;
     private bool _disposed;
 
@@ -30,7 +31,32 @@ internal sealed class ConfiguredSampler(IServiceProvider services) : IDisposable
                     services.GetService<TimeProvider>() ?? TimeProvider.System,
                     services.GetService<ILoggerFactory>(),
                     services.GetRequiredService<TracingMetrics>(),
-                    out _resource);
+                    out _resource,
+                    DebugGate);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The host's debug budget (<c>Sampler:Debug</c>), shared by the sampler and the ASP.NET Core
+    /// integration (which hands it a new root's debug request, <see cref="HostingRootDebug"/>). One
+    /// registered in DI is used instead (an internal seam: only the SDK and its tests can).
+    /// </summary>
+    public DebugSamplingGate DebugGate
+    {
+        get
+        {
+            if (Volatile.Read(ref _debugGate) is { } gate)
+            {
+                return gate;
+            }
+
+            lock (_gate)
+            {
+                return _debugGate ??= services.GetService<DebugSamplingGate>() ?? new DebugSamplingGate(
+                    services.GetRequiredService<IOptions<TracingOptions>>().Value.Sampler.Debug ?? new(),
+                    services.GetService<TimeProvider>() ?? TimeProvider.System,
+                    services.GetRequiredService<TracingMetrics>());
             }
         }
     }

@@ -70,7 +70,7 @@ internal sealed class PerOperationSampler : Sampler, ILateBindingSampler, IOpera
     {
         if (LateBinding.IsEntrySpan(samplingParameters))
         {
-            return LateBinding.Pending;
+            return LateBinding.Pending();
         }
 
         var operation = Lookup(samplingParameters.Name);

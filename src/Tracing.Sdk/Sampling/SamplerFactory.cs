@@ -14,10 +14,10 @@ namespace Tracing.Sdk.Sampling;
 internal static class SamplerFactory
 {
     public static TracingSampler Create(
-        TracingOptions options, TimeProvider timeProvider, ILoggerFactory? loggerFactory, TracingMetrics metrics, out IDisposable? resource)
+        TracingOptions options, TimeProvider timeProvider, ILoggerFactory? loggerFactory, TracingMetrics metrics, out IDisposable? resource, DebugSamplingGate? debugGate = null)
     {
         var policy = CreatePolicy(options, timeProvider, loggerFactory, metrics, out resource);
-        return new TracingSampler(policy, options.Sampler.ParentBased);
+        return new TracingSampler(policy, options.Sampler.ParentBased, debugGate ?? new DebugSamplingGate(options.Sampler.Debug ?? new(), timeProvider, metrics));
     }
 
     /// <summary>A short description for the start-up log line, e.g. <c>parentbased(ratelimiting 100)</c>.</summary>
@@ -31,7 +31,8 @@ internal static class SamplerFactory
             SamplerTypes.Remote => $"{type} {RemoteSamplingEndpoint.Describe(options.Remote)} every {OptionChecks.Format(options.Remote.PollingIntervalSeconds)} s (initial probability {OptionChecks.Format(options.Remote.InitialProbability)})",
             _ => $"{type} {OptionChecks.Format(options.Param)}",
         };
-        return options.ParentBased ? $"parentbased({policy})" : policy;
+        var debug = options.Debug?.MaxPerSecond is { } max ? $", debug from untrusted callers {OptionChecks.Format(max)}/s" : string.Empty;
+        return (options.ParentBased ? $"parentbased({policy})" : policy) + debug;
     }
 
     private static Sampler CreatePolicy(

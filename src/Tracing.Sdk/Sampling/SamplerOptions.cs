@@ -40,4 +40,10 @@ public sealed class SamplerOptions
 
     /// <summary>Settings of the <c>remote</c> policy.</summary>
     public RemoteSamplerOptions Remote { get; set; } = new();
+
+    /// <summary>
+    /// Limits on forced (debug) sampling requested by callers: honoured from <c>TrustedNetworks</c>,
+    /// otherwise at most <see cref="DebugSamplerOptions.MaxPerSecond"/> (default 5) per second.
+    /// </summary>
+    public DebugSamplerOptions Debug { get; set; } = new();
 }

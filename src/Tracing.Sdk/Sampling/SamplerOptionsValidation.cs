@@ -45,5 +45,14 @@ internal static class SamplerOptionsValidation
         }
 
         OptionChecks.InRange(remote.InitialProbability, 0, 1, $"{key}:Remote:InitialProbability", errors);
+
+        if (options.Debug is null)
+        {
+            errors.Add($"{key}:Debug is missing: leave it out for the defaults (MaxPerSecond {OptionChecks.Format(DebugSamplerOptions.DefaultMaxPerSecond)}).");
+        }
+        else
+        {
+            OptionChecks.AtLeast(options.Debug.MaxPerSecond, 0, $"{key}:Debug:MaxPerSecond", errors);
+        }
     }
 }

@@ -97,14 +97,36 @@ public sealed class B3MultiFormatTests : IDisposable
     }
 
     [Fact]
-    public void Extract_FlagsOneMeansDebugAndSampled()
+    public void Extract_FlagsOne_IsADebugRequestOnTheContext()
     {
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
 
         var context = Extract(new HeaderCarrier(("X-B3-TraceId", traceId), ("X-B3-SpanId", SpanId), ("X-B3-Flags", "1")));
 
+        Assert.Equal(ActivityTraceFlags.None, context.TraceFlags); // no X-B3-Sampled: no decision of its own
+        Assert.True(DebugSampling.IsMarker(context.TraceState));
+    }
+
+    [Fact]
+    public void Extract_FlagsOneWithSampled_KeepsTheSampledFlagBesideTheRequest()
+    {
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+
+        var context = Extract(new HeaderCarrier(("X-B3-TraceId", traceId), ("X-B3-SpanId", SpanId), ("X-B3-Sampled", "1"), ("X-B3-Flags", "1")));
+
         Assert.Equal(ActivityTraceFlags.Recorded, context.TraceFlags);
-        Assert.True(DebugContext.IsDebugParent(context, out _));
+        Assert.True(DebugSampling.IsMarker(context.TraceState));
+    }
+
+    [Fact]
+    public void Inject_PassesADebugRequestOn_WhenTheRemoteContextIsInjectedAsItCame()
+    {
+        var remote = Extract(new HeaderCarrier(("X-B3-TraceId", ActivityTraceId.CreateRandom().ToHexString()), ("X-B3-SpanId", SpanId), ("X-B3-Flags", "1")));
+        var carrier = new HeaderCarrier();
+
+        _format.Inject(new PropagationContext(remote, default), carrier, HeaderCarrier.Setter);
+
+        Assert.Equal("1", carrier["X-B3-Flags"]);
     }
 
     [Fact]
@@ -185,10 +207,12 @@ public sealed class B3MultiFormatTests : IDisposable
     [Fact]
     public void Inject_WritesFlagsOne_ForADebugSpan()
     {
-        // A debug remote parent, then a local child of it: the child is propagated as debug.
+        // A debug remote parent, then the span the sampler made debug under it: that span is propagated as debug.
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         var remote = Extract(new HeaderCarrier(("X-B3-TraceId", traceId), ("X-B3-SpanId", SpanId), ("X-B3-Flags", "1")));
-        using var child = new Activity("child").SetParentId(remote.TraceId, remote.SpanId, remote.TraceFlags).Start();
+        using var child = new Activity("child").SetParentId(remote.TraceId, remote.SpanId, ActivityTraceFlags.Recorded).Start();
+        child.SetTag(DebugSampling.SpanTag, true);
+        DebugSampling.NoteSampled();
         var carrier = new HeaderCarrier();
 
         _format.Inject(new PropagationContext(child.Context, default), carrier, HeaderCarrier.Setter);

@@ -93,13 +93,15 @@ public sealed class B3SingleFormatTests : IDisposable
     }
 
     [Fact]
-    public void Extract_DebugMeansSampled_AndIsHandedToTheSampler()
+    public void Extract_Debug_IsARequestHandedToTheSamplerOnTheContext()
     {
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         var context = Extract(new HeaderCarrier(("b3", $"{traceId}-{SpanId}-d")));
 
-        Assert.Equal(ActivityTraceFlags.Recorded, context.TraceFlags);
-        Assert.True(DebugContext.IsDebugParent(context, out _));
+        Assert.Equal(traceId, context.TraceId.ToHexString());
+        Assert.Equal(ActivityTraceFlags.None, context.TraceFlags); // d carries no decision of its own, should it be refused
+        Assert.True(DebugSampling.TryRead(context.TraceState, out _, out var debugId));
+        Assert.Null(debugId);
     }
 
     [Theory]
@@ -112,13 +114,12 @@ public sealed class B3SingleFormatTests : IDisposable
     }
 
     [Fact]
-    public void Extract_DebugAlone_MarksTheNextRootOnThisThread()
+    public void Extract_DebugAlone_IsARootRequest_NotAParent()
     {
-        DebugContext.ClearNextRoot();
+        var carrier = new HeaderCarrier(("b3", "d"));
 
-        Assert.Equal(default, Extract(new HeaderCarrier(("b3", "d"))));
-
-        Assert.True(DebugContext.TryTakeNextRoot(ActivityKind.Server, out _));
+        Assert.Equal(default, Extract(carrier));
+        Assert.True(DebugSampling.IsRootRequest(_format.ExtractContext(carrier, HeaderCarrier.Getter)));
     }
 
     [Theory]
@@ -175,11 +176,11 @@ public sealed class B3SingleFormatTests : IDisposable
     [Fact]
     public void Inject_WritesDebug_ForASpanTaggedDebug()
     {
-        // Debug is only looked for once a debug context was seen in the process.
-        Extract(new HeaderCarrier(("b3", $"{ActivityTraceId.CreateRandom().ToHexString()}-{SpanId}-d")));
+        // Debug is only looked for once a span in the process was sampled as debug.
+        DebugSampling.NoteSampled();
         using var activity = new Activity("debug").SetIdFormat(ActivityIdFormat.W3C).Start();
         activity.ActivityTraceFlags = ActivityTraceFlags.Recorded;
-        activity.SetTag(DebugContext.SpanTag, true);
+        activity.SetTag(DebugSampling.SpanTag, true);
 
         var carrier = Inject(activity.Context);
 

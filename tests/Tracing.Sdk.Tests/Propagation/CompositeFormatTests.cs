@@ -48,15 +48,29 @@ public sealed class CompositeFormatTests
     }
 
     [Fact]
-    public void Extract_ClearsAJaegerDebugIdRootMark_WhenAnotherFormatGaveAParent()
+    public void ExtractContext_PrefersALaterFormatsParent_ToAJaegerDebugIdRootRequest()
     {
-        DebugContext.ClearNextRoot();
+        // A jaeger-debug-id alone asks for a new root; this request has a parent, so there is no root to ask for.
         var carrier = new HeaderCarrier(("jaeger-debug-id", "x"), ("traceparent", $"00-{s_w3cTrace.ToHexString()}-{s_span.ToHexString()}-01"));
 
-        var context = Create("jaeger", "tracecontext").Extract(default, carrier, HeaderCarrier.Getter).ActivityContext;
+        var context = Create("jaeger", "tracecontext").ExtractContext(carrier, HeaderCarrier.Getter);
 
         Assert.Equal(s_w3cTrace, context.TraceId);
-        Assert.False(DebugContext.TryTakeNextRoot(ActivityKind.Server, out _));
+        Assert.Null(context.TraceState);
+    }
+
+    [Fact]
+    public void ExtractContext_ReturnsTheDebugRootRequest_WhenNoFormatGaveAParent()
+    {
+        var carrier = new HeaderCarrier(("jaeger-debug-id", "x"));
+        var composite = Create("tracecontext", "jaeger");
+
+        var request = composite.ExtractContext(carrier, HeaderCarrier.Getter);
+
+        Assert.True(DebugSampling.IsRootRequest(request));
+        Assert.True(DebugSampling.TryRead(request.TraceState, out _, out var debugId));
+        Assert.Equal("x", debugId);
+        Assert.Equal(default, composite.Extract(default, carrier, HeaderCarrier.Getter).ActivityContext); // no parent for an OpenTelemetry caller
     }
 
     [Fact]

@@ -21,10 +21,9 @@ public sealed class JaegerFormatTests : IDisposable
     [Theory]
     [InlineData("1", ActivityTraceFlags.Recorded)]
     [InlineData("0", ActivityTraceFlags.None)]
-    [InlineData("3", ActivityTraceFlags.Recorded)] // sampled + debug: not only the exact string "1" is sampled
     [InlineData("5", ActivityTraceFlags.Recorded)] // sampled + an unknown bit
-    [InlineData("2", ActivityTraceFlags.Recorded)] // debug alone still forces sampling
-    [InlineData("0a", ActivityTraceFlags.Recorded)] // hex: 0x0a has the debug bit
+    [InlineData("2", ActivityTraceFlags.None)] // debug alone asks for sampling (on the context); the flag is 0x1's
+    [InlineData("0a", ActivityTraceFlags.None)] // hex: 0x0a has the debug bit, not the sampled one
     [InlineData("08", ActivityTraceFlags.None)] // firehose bit only
     public void Extract_ReadsFlagsAsAHexBitmask(string flags, ActivityTraceFlags expected)
     {
@@ -56,31 +55,54 @@ public sealed class JaegerFormatTests : IDisposable
 
         var context = Extract(new HeaderCarrier(("uber-trace-id", $"{traceId}:{SpanId}:0:3")));
 
-        Assert.True(DebugContext.IsDebugParent(context, out var debugId));
+        Assert.True(DebugSampling.TryRead(context.TraceState, out var trusted, out var debugId));
+        Assert.False(trusted); // the format cannot know the caller; the ASP.NET Core integration says
         Assert.Null(debugId);
+        Assert.Equal(ActivityTraceFlags.Recorded, context.TraceFlags); // 0x1 of 3: stands if the request is refused
     }
 
     [Fact]
-    public void Extract_DebugIdWithAParent_ForcesSamplingAndIsRecordedWithTheParent()
+    public void Extract_DebugIdWithAParent_AsksForSamplingWithTheIdOnTheContext()
     {
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
 
         var context = Extract(new HeaderCarrier(("uber-trace-id", $"{traceId}:{SpanId}:0:0"), ("jaeger-debug-id", "req-42")));
 
-        Assert.Equal(ActivityTraceFlags.Recorded, context.TraceFlags);
-        Assert.True(DebugContext.IsDebugParent(context, out var debugId));
+        Assert.Equal(ActivityTraceFlags.None, context.TraceFlags); // the caller's own decision, if refused
+        Assert.True(DebugSampling.TryRead(context.TraceState, out _, out var debugId));
         Assert.Equal("req-42", debugId);
     }
 
     [Fact]
-    public void Extract_DebugIdWithoutAParent_MarksTheNextRoot()
+    public void Extract_DebugIdWithoutAParent_IsARootRequest_NotAParent()
     {
-        DebugContext.ClearNextRoot();
+        var carrier = new HeaderCarrier(("jaeger-debug-id", "req-43"));
 
-        Assert.Equal(default, Extract(new HeaderCarrier(("jaeger-debug-id", "req-43"))));
+        Assert.Equal(default, Extract(carrier));
 
-        Assert.True(DebugContext.TryTakeNextRoot(ActivityKind.Server, out var debugId));
+        var request = _format.ExtractContext(carrier, HeaderCarrier.Getter);
+        Assert.True(DebugSampling.IsRootRequest(request));
+        Assert.True(DebugSampling.TryRead(request.TraceState, out _, out var debugId));
         Assert.Equal("req-43", debugId);
+    }
+
+    [Theory]
+    [InlineData("a\u0001b")] // a control character cannot be recorded as it came
+    [InlineData("   ")] // blank
+    public void Extract_UnusableDebugIdAlone_AsksForNothing(string debugId)
+    {
+        var context = _format.ExtractContext(new HeaderCarrier(("jaeger-debug-id", debugId)), HeaderCarrier.Getter);
+
+        Assert.Equal(default, context);
+    }
+
+    [Fact]
+    public void Extract_LongDebugId_IsCut()
+    {
+        var context = _format.ExtractContext(new HeaderCarrier(("jaeger-debug-id", new string('x', 1000))), HeaderCarrier.Getter);
+
+        Assert.True(DebugSampling.TryRead(context.TraceState, out _, out var debugId));
+        Assert.Equal(DebugSampling.MaxDebugIdLength, debugId!.Length);
     }
 
     [Theory]

@@ -150,6 +150,52 @@ public sealed class LateBindingTests
         Assert.False(policy.Decide(entry!, "GET /x"));
     }
 
+    [Fact]
+    public async Task EntrySpan_RacedByRoutingAndChildren_IsDecidedOnce_AndSpendsOneCredit()
+    {
+        // Each route's lower bound holds two credits and the clock never moves: after the race one
+        // credit must remain (exactly one decision spent one), so the next entry of the route is
+        // sampled and the one after it is not. A second decision would have spent the other credit
+        // (or, with none left, cleared Recorded on a span already reported sampled).
+        var policy = PerOperation(defaultProbability: 0, lowerBound: 2);
+        var sampler = new TracingSampler(policy, parentBased: true);
+        using var provider = Provider(sampler);
+        const int Racers = 8;
+        for (var round = 0; round < 40; round++)
+        {
+            var route = $"GET /race/{round}";
+            var entry = StartEntry(provider)!;
+            entry.DisplayName = route;
+            Activity.Current = null;
+            var results = new bool[Racers];
+            using var start = new Barrier(Racers);
+            var racers = Enumerable.Range(0, Racers).Select(i => Task.Factory.StartNew(
+                () =>
+                {
+                    Activity.Current = entry;
+                    Assert.True(start.SignalAndWait(TimeSpan.FromSeconds(10)));
+                    results[i] = i % 2 == 0
+                        ? policy.Decide(entry, route) // routing
+                        : sampler.ShouldSample(Child(entry.Context, "middleware")).IsSampled(); // a child's sampler
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default)).ToArray();
+
+            await Task.WhenAll(racers).WaitAsync(TimeSpan.FromSeconds(30)); // bounded: a stuck racer fails the test
+            Assert.All(results, Assert.True);
+            Assert.True(entry.Recorded);
+            Assert.False(policy.IsPending(entry));
+            Assert.Single(entry.TagObjects, t => t.Key == "sampler.type");
+            entry.Dispose();
+
+            using var second = StartEntry(provider)!;
+            Assert.True(policy.Decide(second, route)); // the credit the race left
+            using var third = StartEntry(provider)!;
+            Assert.False(policy.Decide(third, route));
+        }
+    }
+
     /// <summary>A root entry span, as hosting starts one for a request without trace headers.</summary>
     [Fact]
     public void DeferredRemoteParent_OfAnEntrySpan_IsDecidedLateByTheRoute()

@@ -48,6 +48,35 @@ public sealed class SamplerOptionsValidationTests
     }
 
     [Theory]
+    [InlineData("-1", "Tracing:Sampler:Debug:MaxPerSecond=-1")] // negative
+    [InlineData("Infinity", "Tracing:Sampler:Debug:MaxPerSecond=")] // not finite: "no limit" is not a thing to ask for by accident
+    [InlineData("NaN", "Tracing:Sampler:Debug:MaxPerSecond=")] // not a number
+    public void OutOfRangeDebugBudget_NamesKeyAndValue(string value, string expected)
+    {
+        var error = OptionsHarness.ValidationError(new Dictionary<string, string?> { ["Tracing:Sampler:Debug:MaxPerSecond"] = value });
+
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DebugBudget_DefaultsToFive_AndBindsFromTheSection()
+    {
+        Assert.Equal(5, OptionsHarness.Resolve(new Dictionary<string, string?>()).Sampler.Debug.MaxPerSecond);
+        Assert.Equal(0.5, OptionsHarness.Resolve(new Dictionary<string, string?> { ["Tracing:Sampler:Debug:MaxPerSecond"] = "0.5" }).Sampler.Debug.MaxPerSecond);
+        Assert.Null(OptionsHarness.ValidationError(new Dictionary<string, string?> { ["Tracing:Sampler:Debug:MaxPerSecond"] = "0" }));
+    }
+
+    [Fact]
+    public void DebugBudget_SetInCode_WinsOverTheSection()
+    {
+        var options = OptionsHarness.Resolve(
+            new Dictionary<string, string?> { ["Tracing:Sampler:Debug:MaxPerSecond"] = "7" },
+            code: o => o.Sampler.Debug.MaxPerSecond = 1);
+
+        Assert.Equal(1, options.Sampler.Debug.MaxPerSecond);
+    }
+
+    [Theory]
     [InlineData("auto", RemoteSamplingProtocol.Auto)]
     [InlineData("GRPC", RemoteSamplingProtocol.Grpc)]   // configuration is case-insensitive
     [InlineData("Http", RemoteSamplingProtocol.Http)]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Trace;
 using Tracing.Sdk.Propagation;
 using Tracing.Sdk.Sampling;
@@ -92,8 +93,8 @@ public sealed class TracingSamplerTests
         }
         else
         {
-            // OpenTelemetry keeps a dropped span's tracestate; the integrations clear it (DeferredSampling.Forget).
-            DeferredSampling.Forget(span);
+            // OpenTelemetry keeps a dropped span's tracestate; the integrations clear it (InternalTraceState.Forget).
+            InternalTraceState.Forget(span);
             Assert.Null(span.TraceStateString);
         }
     }
@@ -138,89 +139,149 @@ public sealed class TracingSamplerTests
     public void DebugRemoteParent_IsSampledWhateverThePolicyAndParentFlags(bool parentBased)
     {
         var sampler = new TracingSampler(new ConstSampler(false), parentBased);
-        var parent = RemoteParent(sampled: false);
-        DebugContext.MarkRemoteParent(parent.TraceId, parent.SpanId);
+        var parent = DebugSampling.Context(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), sampled: false, debugId: null);
 
         var result = sampler.ShouldSample(Child(parent));
 
         Assert.True(result.IsSampled());
-        Assert.Equal(true, result.Tag(DebugContext.SpanTag));
-        Assert.Null(result.Tag(DebugContext.DebugIdTag));
+        Assert.Equal(true, result.Tag(DebugSampling.SpanTag));
+        Assert.Null(result.Tag(DebugSampling.DebugIdTag));
+        Assert.Equal(string.Empty, result.TraceStateString); // the request does not stay on the span
     }
 
     [Fact]
     public void DebugRemoteParentWithAnId_CarriesTheJaegerDebugId()
     {
         var sampler = new TracingSampler(new ConstSampler(false), parentBased: true);
-        var parent = RemoteParent(sampled: true);
-        DebugContext.MarkRemoteParent(parent.TraceId, parent.SpanId, "ticket-42");
+        var parent = DebugSampling.Context(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), sampled: true, "ticket-42");
 
         var result = sampler.ShouldSample(Child(parent));
 
-        Assert.Equal(true, result.Tag(DebugContext.SpanTag));
-        Assert.Equal("ticket-42", result.Tag(DebugContext.DebugIdTag));
+        Assert.Equal(true, result.Tag(DebugSampling.SpanTag));
+        Assert.Equal("ticket-42", result.Tag(DebugSampling.DebugIdTag));
     }
 
     [Fact]
-    public void PendingJaegerDebugId_SamplesTheNextRootOnThisThread_Once()
+    public void HostingRootDebugRequest_SamplesThatEntrySpan_Once()
     {
         var sampler = new TracingSampler(new ConstSampler(false), parentBased: true);
-        DebugContext.MarkNextRoot("from-curl");
+        HostingRootDebug.Offer(sampler.DebugGate, "from-curl", trusted: false);
 
-        var debugRoot = sampler.ShouldSample(Root(ActivityTraceId.CreateRandom(), "GET /", ActivityKind.Server));
-        var nextRoot = sampler.ShouldSample(Root(ActivityTraceId.CreateRandom(), "GET /", ActivityKind.Server));
+        var debugRoot = sampler.ShouldSample(Root(ActivityTraceId.CreateRandom(), LateBinding.EntrySpanName, ActivityKind.Server));
+        var nextRoot = sampler.ShouldSample(Root(ActivityTraceId.CreateRandom(), LateBinding.EntrySpanName, ActivityKind.Server));
 
         Assert.True(debugRoot.IsSampled());
-        Assert.Equal(true, debugRoot.Tag(DebugContext.SpanTag));
-        Assert.Equal("from-curl", debugRoot.Tag(DebugContext.DebugIdTag));
+        Assert.Equal(true, debugRoot.Tag(DebugSampling.SpanTag));
+        Assert.Equal("from-curl", debugRoot.Tag(DebugSampling.DebugIdTag));
         Assert.False(nextRoot.IsSampled());
     }
 
     [Fact]
-    public void PendingJaegerDebugId_WinsOverALateBindingEntrySpan()
+    public void HostingRootDebugRequest_WinsOverALateBindingEntrySpan()
     {
         var policy = new PerOperationSampler(new PerOperationStrategy(0, 0), 10, TraceIdBits.W3c, TimeProvider.System);
         var sampler = new TracingSampler(policy, parentBased: true);
-        DebugContext.MarkNextRoot("abc");
+        HostingRootDebug.Offer(sampler.DebugGate, "abc", trusted: true);
 
         var result = sampler.ShouldSample(Root(ActivityTraceId.CreateRandom(), LateBinding.EntrySpanName, ActivityKind.Server));
 
-        Assert.Equal(true, result.Tag(DebugContext.SpanTag));
+        Assert.Equal(true, result.Tag(DebugSampling.SpanTag));
         Assert.Null(result.Tag(LateBinding.PendingTag));
     }
 
     [Fact]
-    public void PendingJaegerDebugId_IsNotTakenByAnInternalRoot()
+    public void HostingRootDebugRequest_IsTakenByNoOtherRoot_AndByNoOtherHostsSampler()
     {
-        // Only entry spans (server, consumer) receive a caller's context; an unrelated root must not turn debug.
+        // Only the entry span hosting creates for the request, sampled by that host, receives it.
         var sampler = new TracingSampler(new ConstSampler(false), parentBased: true);
-        DebugContext.MarkNextRoot("stray");
+        var otherHost = new TracingSampler(new ConstSampler(false), parentBased: true);
+        HostingRootDebug.Offer(sampler.DebugGate, "stray", trusted: true);
 
         var internalRoot = sampler.ShouldSample(Root(ActivityTraceId.CreateRandom()));
-        var entry = sampler.ShouldSample(Root(ActivityTraceId.CreateRandom(), "GET /", ActivityKind.Server));
+        var consumer = sampler.ShouldSample(Root(ActivityTraceId.CreateRandom(), "process orders", ActivityKind.Consumer));
+        var otherHostsEntry = otherHost.ShouldSample(Root(ActivityTraceId.CreateRandom(), LateBinding.EntrySpanName, ActivityKind.Server));
+        var entry = sampler.ShouldSample(Root(ActivityTraceId.CreateRandom(), LateBinding.EntrySpanName, ActivityKind.Server));
 
         Assert.False(internalRoot.IsSampled());
+        Assert.False(consumer.IsSampled());
+        Assert.False(otherHostsEntry.IsSampled());
         Assert.True(entry.IsSampled());
+    }
+
+    [Fact]
+    public void HostingRootDebugRequest_IsGoneOnceCleared()
+    {
+        // Every hosting extraction starts by clearing the slot: a request nobody took never reaches a later span.
+        var sampler = new TracingSampler(new ConstSampler(false), parentBased: true);
+        HostingRootDebug.Offer(sampler.DebugGate, "abandoned", trusted: true);
+        HostingRootDebug.Clear();
+
+        Assert.False(sampler.ShouldSample(Root(ActivityTraceId.CreateRandom(), LateBinding.EntrySpanName, ActivityKind.Server)).IsSampled());
     }
 
     [Fact]
     public void LocalChildOfADebugSpan_IsSampledAndTaggedDebug_EvenWhenThePolicyConsultsEverySpan()
     {
-        using var provider = Provider(new TracingSampler(new ConstSampler(false), parentBased: false));
+        var sampler = new TracingSampler(new ConstSampler(false), parentBased: false);
+        using var provider = Provider(sampler);
         Activity.Current = null;
-        DebugContext.MarkNextRoot("xyz");
+        HostingRootDebug.Offer(sampler.DebugGate, "xyz", trusted: true);
 
-        using var root = provider.Source.StartActivity("root", ActivityKind.Server);
+        using var root = provider.Source.StartActivity(LateBinding.EntrySpanName, ActivityKind.Server);
         using var child = provider.Source.StartActivity("child");
         using var grandchild = provider.Source.StartActivity("grandchild");
 
         Assert.True(root!.Recorded);
-        Assert.Equal("xyz", root.GetTagItem(DebugContext.DebugIdTag));
+        Assert.Equal("xyz", root.GetTagItem(DebugSampling.DebugIdTag));
         Assert.True(child!.Recorded);
-        Assert.Equal(true, child.GetTagItem(DebugContext.SpanTag));
-        Assert.Null(child.GetTagItem(DebugContext.DebugIdTag)); // the id stays on the span that received it
+        Assert.Equal(true, child.GetTagItem(DebugSampling.SpanTag));
+        Assert.Null(child.GetTagItem(DebugSampling.DebugIdTag)); // the id stays on the span that received it
         Assert.True(grandchild!.Recorded);
-        Assert.Equal(true, grandchild.GetTagItem(DebugContext.SpanTag));
+        Assert.Equal(true, grandchild.GetTagItem(DebugSampling.SpanTag));
+    }
+
+    [Theory]
+    [InlineData(true, true, true)] // the caller's own sampled flag stands, parent-based
+    [InlineData(false, true, false)] // no flag of its own: the policy decides (const off)
+    [InlineData(true, false, false)] // not parent-based: the policy decides
+    public void RefusedDebugRequest_IsDecidedAsIfTheHeaderHadNotBeenSent(bool callerSampled, bool parentBased, bool expected)
+    {
+        var clock = new FakeTimeProvider();
+        var gate = new DebugSamplingGate(new DebugSamplerOptions { MaxPerSecond = 0 }, clock, metrics: null);
+        var sampler = new TracingSampler(new ConstSampler(false), parentBased, gate);
+        var parent = DebugSampling.Context(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), callerSampled, "ticket-1");
+
+        var result = sampler.ShouldSample(Child(parent, kind: ActivityKind.Server));
+
+        Assert.Equal(expected, result.IsSampled());
+        Assert.Null(result.Tag(DebugSampling.SpanTag));
+        if (expected)
+        {
+            Assert.Equal(string.Empty, result.TraceStateString); // the request does not stay on the span
+        }
+    }
+
+    [Fact]
+    public void TrustedDebugRequest_IsHonouredEvenWithNoBudget()
+    {
+        var gate = new DebugSamplingGate(new DebugSamplerOptions { MaxPerSecond = 0 }, new FakeTimeProvider(), metrics: null);
+        var sampler = new TracingSampler(new ConstSampler(false), parentBased: false, gate);
+        var parent = DebugSampling.Context(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), sampled: false, debugId: null);
+        var trusted = new ActivityContext(parent.TraceId, parent.SpanId, parent.TraceFlags, DebugSampling.AsTrusted(parent.TraceState), isRemote: true);
+
+        Assert.False(sampler.ShouldSample(Child(parent)).IsSampled());
+        Assert.True(sampler.ShouldSample(Child(trusted)).IsSampled());
+    }
+
+    [Fact]
+    public void RemoteParentDecision_WithADebugRequestSeenBefore_AllocatesNothing()
+    {
+        // Nothing about earlier debug requests is kept: an ordinary remote parent costs what it did.
+        var sampler = new TracingSampler(new ProbabilisticSampler(0.5, TraceIdBits.W3c), parentBased: true);
+        sampler.ShouldSample(Child(DebugSampling.Context(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), sampled: true, debugId: null)));
+        var child = Child(RemoteParent(sampled: true));
+
+        Assert.Equal(0, AllocatedBytes(() => sampler.ShouldSample(child)));
     }
 
     [Fact]
@@ -232,7 +293,7 @@ public sealed class TracingSamplerTests
         using var root = provider.Source.StartActivity("root", ActivityKind.Server);
         using var child = provider.Source.StartActivity("child");
 
-        Assert.Null(child!.GetTagItem(DebugContext.SpanTag));
+        Assert.Null(child!.GetTagItem(DebugSampling.SpanTag));
     }
 
     [Fact]

@@ -297,7 +297,7 @@ internal sealed class JaegerSpanWriter(bool compact)
             {
                 scan.StatusTags++;
             }
-            else if (string.Equals(key, DebugContext.SpanTag, StringComparison.Ordinal))
+            else if (string.Equals(key, DebugSampling.SpanTag, StringComparison.Ordinal))
             {
                 scan.Debug |= tag.Value is true;
             }
