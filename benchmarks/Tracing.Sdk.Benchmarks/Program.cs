@@ -1,5 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
+using Tracing.Sdk.Benchmarks.Sampling;
 using Tracing.Sdk.Benchmarks.Support;
 using Tracing.Sdk.Benchmarks.Upstream;
 
@@ -9,6 +10,7 @@ using Tracing.Sdk.Benchmarks.Upstream;
 // Upstream comparison, not BenchmarkDotNet (benchmarks/upstream.sh runs all of it):
 //   -- --spans                     spans of AddTracing and of OpenTelemetry's instrumentation side by side
 //   -- --cpu [rounds] [operations] CPU time per request of the comparison's benchmarks, variants alternating
+//   -- --pipeline-cpu [rounds] [spans]  SpanPipelineBenchmarks by the thread's CPU time, raw and AddTracing alternating
 switch (args)
 {
     case ["--spans"]:
@@ -19,6 +21,12 @@ switch (args)
             Console.Out,
             rest.Length > 0 ? int.Parse(rest[0], CultureInfo.InvariantCulture) : 5,
             rest.Length > 1 ? int.Parse(rest[1], CultureInfo.InvariantCulture) : 2000);
+        return;
+    case ["--pipeline-cpu", .. var pipeline]:
+        SpanPipelineCpu.Run(
+            Console.Out,
+            pipeline.Length > 0 ? int.Parse(pipeline[0], CultureInfo.InvariantCulture) : 21,
+            pipeline.Length > 1 ? int.Parse(pipeline[1], CultureInfo.InvariantCulture) : 200_000);
         return;
     case ["--cpu-child", var target, var variant, var operations]:
         await CpuComparison.RunChildAsync(Console.Out, target, Enum.Parse<TracingVariant>(variant), int.Parse(operations, CultureInfo.InvariantCulture));

@@ -1,4 +1,5 @@
 using OpenTelemetry.Trace;
+using Tracing.Sdk.Sampling;
 
 namespace Tracing.Sdk.Hosting;
 
@@ -9,7 +10,8 @@ namespace Tracing.Sdk.Hosting;
 /// tracing (an admin endpoint, a test collector). A span is left alone (<see cref="SamplingDecision.Drop"/>
 /// from this host; its owner decides) when it is definitely someone else's: another host's request,
 /// a span under another host's request, or an HttpClient call under no request when this is not the
-/// first host. Anything else goes to the policy.
+/// first host. Anything else goes to the policy, whose <c>sampler.type</c>/<c>sampler.param</c> reach the
+/// span through <see cref="SamplerTagHandOff"/>.
 /// </summary>
 internal sealed class HostScopedSampler(Sampler inner, HostSpanFilter filter) : Sampler
 {
@@ -20,5 +22,5 @@ internal sealed class HostScopedSampler(Sampler inner, HostSpanFilter filter) : 
     public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
         HostSpanFilter.LiveHosts > 1 && filter.IsForeign(samplingParameters)
             ? s_notMine
-            : inner.ShouldSample(samplingParameters);
+            : SamplerTagHandOff.Hold(samplingParameters, inner.ShouldSample(samplingParameters));
 }

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Reflection;
 using Tracing.Sdk.Diagnostics;
 
 namespace Tracing.Sdk.Http;
@@ -17,11 +15,14 @@ namespace Tracing.Sdk.Http;
 /// <c>SuppressInstrumentationScope</c>, as the OTLP exporter uses) said no, so no span and no
 /// <c>traceparent</c> appear where none were asked for.
 /// </para>
+/// <para>
+/// The payloads' properties are read through delegates bound once (<see cref="HttpStopPayload"/>), and
+/// what they carry is handed to the processor in this thread's <see cref="HttpClientCall"/>.
+/// </para>
 /// </summary>
 internal sealed class HttpClientDiagnostics : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
 {
     private static readonly object s_gate = new();
-    private static readonly ConcurrentDictionary<(Type, string), PropertyInfo?> s_properties = new();
     private static HttpClientDiagnostics? s_active;
     private static int s_leases;
 
@@ -83,22 +84,22 @@ internal sealed class HttpClientDiagnostics : IObserver<DiagnosticListener>, IOb
                 return;
             }
 
-            var call = activity.GetCustomProperty(HttpClientCall.PropertyKey) as HttpClientCall;
-            if (call is null)
+            if (value.Value is not { } payload)
             {
-                call = new HttpClientCall();
-                activity.SetCustomProperty(HttpClientCall.PropertyKey, call);
+                return;
             }
 
             if (string.Equals(value.Key, HttpClientSpanNames.StopEvent, StringComparison.Ordinal))
             {
-                call.Request = Fetch(value.Value, "Request") as HttpRequestMessage;
-                call.Response = Fetch(value.Value, "Response") as HttpResponseMessage;
-                call.Cancelled = Fetch(value.Value, "RequestTaskStatus") is TaskStatus.Canceled;
+                var readers = HttpStopPayload.For(payload.GetType());
+                var call = HttpClientCall.For(activity);
+                call.Request = readers.Request.Read(payload);
+                call.Response = readers.Response.Read(payload);
+                call.Cancelled = readers.Status.Read(payload) == TaskStatus.Canceled;
             }
             else if (string.Equals(value.Key, HttpClientSpanNames.ExceptionEvent, StringComparison.Ordinal))
             {
-                call.Exception = Fetch(value.Value, "Exception") as Exception;
+                HttpClientCall.For(activity).Exception = HttpStopPayload.ExceptionOf(payload);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -126,18 +127,6 @@ internal sealed class HttpClientDiagnostics : IObserver<DiagnosticListener>, IOb
     private static bool IsEnabled(string name) =>
         string.Equals(name, HttpClientSpanNames.StopEvent, StringComparison.Ordinal)
         || string.Equals(name, HttpClientSpanNames.ExceptionEvent, StringComparison.Ordinal);
-
-    /// <summary>A public property of the runtime's internal payload type, looked up once per type.</summary>
-    private static object? Fetch(object? payload, string property)
-    {
-        if (payload is null)
-        {
-            return null;
-        }
-
-        var info = s_properties.GetOrAdd((payload.GetType(), property), static key => key.Item1.GetProperty(key.Item2));
-        return info?.GetValue(payload);
-    }
 
     private void Stop()
     {

@@ -22,6 +22,10 @@ internal sealed class HttpClientSpanProcessor : BaseProcessor<Activity>
 
     private static readonly object[] s_boxedStatusCodes = Enumerable.Range(0, 600).Select(static i => (object)i).ToArray();
 
+    // Ports above the status codes' range, boxed once each, in a small direct-mapped table (a stale or
+    // torn read is only a miss: the entry is checked against the port).
+    private static readonly object?[] s_boxedPorts = new object?[256];
+
     private readonly UrlRedaction _redaction;
     private readonly HttpMethodNames _methods;
     private IDisposable? _lease;
@@ -37,7 +41,7 @@ internal sealed class HttpClientSpanProcessor : BaseProcessor<Activity>
     {
         if (!data.IsAllDataRequested
             || !string.Equals(data.Source.Name, HttpClientSpanNames.SourceName, StringComparison.Ordinal)
-            || data.GetCustomProperty(HttpClientCall.PropertyKey) is not HttpClientCall call)
+            || HttpClientCall.Find(data) is not { } call)
         {
             return;
         }
@@ -59,7 +63,6 @@ internal sealed class HttpClientSpanProcessor : BaseProcessor<Activity>
             // not keep the request and response (headers, content buffers, the connection's objects)
             // alive meanwhile.
             call.Release();
-            data.SetCustomProperty(HttpClientCall.PropertyKey, null);
         }
     }
 
@@ -84,7 +87,7 @@ internal sealed class HttpClientSpanProcessor : BaseProcessor<Activity>
             // server.address: the Host header when the caller set one, else the URL's host (semconv,
             // HTTP client span; what HttpClient reports when no proxy is involved).
             activity.SetTag(SemanticConventions.ServerAddress, HostFromHeader(request) ?? uri.IdnHost);
-            activity.SetTag(SemanticConventions.ServerPort, Box(uri.Port));
+            activity.SetTag(SemanticConventions.ServerPort, BoxPort(uri.Port));
             activity.SetTag(SemanticConventions.UrlFull, _redaction.FullUrl(uri));
         }
 
@@ -191,6 +194,25 @@ internal sealed class HttpClientSpanProcessor : BaseProcessor<Activity>
         }
 
         return false;
+    }
+
+    private static object BoxPort(int port)
+    {
+        if ((uint)port < (uint)s_boxedStatusCodes.Length)
+        {
+            return s_boxedStatusCodes[port];
+        }
+
+        ref var slot = ref s_boxedPorts[port & (s_boxedPorts.Length - 1)];
+        var boxed = Volatile.Read(ref slot);
+        if (boxed is int known && known == port)
+        {
+            return boxed;
+        }
+
+        boxed = port;
+        Volatile.Write(ref slot, boxed);
+        return boxed;
     }
 
     private static object Box(int value) => (uint)value < (uint)s_boxedStatusCodes.Length ? s_boxedStatusCodes[value] : value;

@@ -24,6 +24,9 @@ internal readonly struct InjectionContext(ActivityContext context, Baggage bagga
     /// </summary>
     public Activity? Span => _span ?? (_spanIsCurrent ? CurrentIfItIs(Context) : null);
 
+    /// <summary>The span when the caller gave it (never looked up): for a format that can reuse what the span already holds.</summary>
+    public Activity? GivenSpan => _span;
+
     public bool Sampled => (Context.TraceFlags & ActivityTraceFlags.Recorded) != 0;
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 
 namespace Tracing.Sdk.Propagation;
@@ -101,9 +100,8 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
     {
         var flags = context.IsDebug ? SampledFlag | DebugFlag : context.Sampled ? SampledFlag : 0;
         var parent = context.ParentSpanId;
-        var parentText = parent == default ? "0" : parent.ToHexString();
-        setter(carrier, TraceIdHeader, string.Create(
-            CultureInfo.InvariantCulture, $"{context.Context.TraceId.ToHexString()}:{context.Context.SpanId.ToHexString()}:{parentText}:{flags}"));
+        setter(carrier, TraceIdHeader, FormatTraceId(
+            context.Context.TraceId.ToHexString(), context.Context.SpanId.ToHexString(), parent == default ? "0" : parent.ToHexString(), flags));
 
         // What a receiver keeps is what is sent: the limits of extract, entry by entry (keys are header
         // tokens and escaped values ASCII, so characters are bytes).
@@ -122,6 +120,22 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
             }
         }
     }
+
+    /// <summary><c>{trace-id}:{span-id}:{parent-span-id}:{flags}</c>, copied into the string as it is made (flags is one digit).</summary>
+    private static string FormatTraceId(string traceId, string spanId, string parentId, int flags) =>
+        string.Create(traceId.Length + spanId.Length + parentId.Length + 4, (traceId, spanId, parentId, flags), static (span, state) =>
+        {
+            state.traceId.AsSpan().CopyTo(span);
+            var at = state.traceId.Length;
+            span[at++] = ':';
+            state.spanId.AsSpan().CopyTo(span[at..]);
+            at += state.spanId.Length;
+            span[at++] = ':';
+            state.parentId.AsSpan().CopyTo(span[at..]);
+            at += state.parentId.Length;
+            span[at++] = ':';
+            span[at] = (char)('0' + state.flags);
+        });
 
     /// <summary>Parses an <c>uber-trace-id</c> value (URL-encoded or not). All four fields must be well-formed.</summary>
     public static bool TryParse(string value, out ActivityContext context, out int flags)

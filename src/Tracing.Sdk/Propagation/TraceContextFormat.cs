@@ -55,7 +55,7 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
 
     public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
     {
-        setter(carrier, TraceParent, Format(context.Context));
+        setter(carrier, TraceParent, IdOf(context.GivenSpan, context.Context) ?? Format(context.Context));
 
         // "Vendors receiving a tracestate request header MUST send it to outgoing requests": as the span
         // holds it (read by TraceStateList when it came in), without the SDK's own deferred-sampling mark.
@@ -64,6 +64,26 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
         {
             setter(carrier, TraceState, state);
         }
+    }
+
+    /// <summary>
+    /// The span's own W3C id when it is exactly the version-00 <c>traceparent</c> of <paramref name="context"/>:
+    /// .NET keeps it as a string on the Activity (made once, on first use), so HttpClient's injection of
+    /// its span allocates no header value of its own. Not when the sampled flag changed after the id was
+    /// made (a late-bound decision): then the header is formatted from the context.
+    /// </summary>
+    private static string? IdOf(Activity? span, in ActivityContext context)
+    {
+        if (span is null || span.IdFormat != ActivityIdFormat.W3C || span.Id is not { Length: Version00Length } id)
+        {
+            return null;
+        }
+
+        var sampled = (context.TraceFlags & ActivityTraceFlags.Recorded) != 0;
+        return id[0] == '0' && id[1] == '0' && id[53] == '0' && id[54] == (sampled ? '1' : '0')
+            && span.SpanId == context.SpanId && span.TraceId == context.TraceId
+            ? id
+            : null;
     }
 
     /// <summary>The version-00 <c>traceparent</c> for <paramref name="context"/>.</summary>

@@ -36,14 +36,18 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
             return;
         }
 
+        var target = InjectTarget.Rent(carrier, setter);
         try
         {
-            var target = new InjectTarget(carrier, setter);
             _propagator.Inject(InjectionContext.From(activity), target, static (t, name, value) => t.Set(name, value));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             TracingEventSource.Log.ComponentFailed(nameof(TracingDistributedContextPropagator), ex.Message);
+        }
+        finally
+        {
+            target.Return();
         }
     }
 
@@ -123,21 +127,58 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
 
     /// <summary>
     /// Writes through the caller's setter, skipping a header written earlier in this call or already on
-    /// the carrier (a retried or redirected request, or a header the application set itself).
+    /// the carrier (a retried or redirected request, or a header the application set itself). One per
+    /// thread, reused call after call (taken out while in use, so a nested injection gets its own), so
+    /// that an injection allocates only the header values.
     /// </summary>
-    private sealed class InjectTarget(object? carrier, PropagatorSetterCallback setter)
+    private sealed class InjectTarget
     {
-        private List<string>? _written;
+        [ThreadStatic]
+        private static InjectTarget? t_free;
+
+        private readonly List<string> _written = new(4);
+        private object? _carrier;
+        private PropagatorSetterCallback? _setter;
+
+        public static InjectTarget Rent(object? carrier, PropagatorSetterCallback setter)
+        {
+            var target = t_free ?? new InjectTarget();
+            t_free = null;
+            target._carrier = carrier;
+            target._setter = setter;
+            return target;
+        }
+
+        public void Return()
+        {
+            _carrier = null;
+            _setter = null;
+            _written.Clear();
+            t_free = this;
+        }
 
         public void Set(string name, string value)
         {
-            if (_written?.Contains(name, StringComparer.OrdinalIgnoreCase) == true || CarrierHas(carrier, name))
+            if (Written(name) || CarrierHas(_carrier, name))
             {
                 return;
             }
 
-            setter(carrier, name, value);
-            (_written ??= []).Add(name);
+            _setter!(_carrier, name, value);
+            _written.Add(name);
+        }
+
+        private bool Written(string name)
+        {
+            foreach (var written in _written)
+            {
+                if (string.Equals(written, name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool CarrierHas(object? carrier, string name) => carrier switch

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Tracing.Sdk.Benchmarks.Sampling;
+
+/// <summary>
+/// <see cref="SpanPipelineBenchmarks"/> timed by the thread's own CPU time (Linux
+/// <c>CLOCK_THREAD_CPUTIME_ID</c>), raw OpenTelemetry and AddTracing alternating in rounds, so that time
+/// the core spends on other processes of a shared machine is not counted. Prints, per span kind, the
+/// best round of each (ns per span) and the median of the per-round ratios.
+/// </summary>
+internal static class SpanPipelineCpu
+{
+    private const int ThreadCpuClock = 3;
+
+    public static void Run(TextWriter output, int rounds, int spans)
+    {
+        output.WriteLine("| span | raw OpenTelemetry, ns (best round) | AddTracing, ns (best round) | AddTracing / raw, median of rounds | ratio range |");
+        output.WriteLine("|---|---:|---:|---:|---|");
+        foreach (var kind in new[] { "kept root", "unsampled root", "child" })
+        {
+            var bench = new SpanPipelineBenchmarks { Span = kind };
+            bench.Setup();
+            try
+            {
+                // Warm-up: both paths jitted and the batch processors' queues in steady state.
+                Time(bench.RawOpenTelemetry, spans);
+                Time(bench.AddTracing, spans);
+                var raw = new double[rounds];
+                var traced = new double[rounds];
+                var ratios = new double[rounds];
+                for (var r = 0; r < rounds; r++)
+                {
+                    raw[r] = Time(bench.RawOpenTelemetry, spans);
+                    traced[r] = Time(bench.AddTracing, spans);
+                    ratios[r] = traced[r] / raw[r];
+                }
+
+                Array.Sort(ratios);
+                output.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"| {kind} | {raw.Min():F1} | {traced.Min():F1} | {ratios[rounds / 2]:F3} | {ratios[0]:F3} – {ratios[^1]:F3} |"));
+            }
+            finally
+            {
+                bench.Cleanup();
+            }
+        }
+    }
+
+    private static double Time(Action operation, int spans)
+    {
+        var start = ThreadCpuNanoseconds();
+        for (var i = 0; i < spans; i++)
+        {
+            operation();
+        }
+
+        return (ThreadCpuNanoseconds() - start) / (double)spans;
+    }
+
+    private static long ThreadCpuNanoseconds() =>
+        clock_gettime(ThreadCpuClock, out var time) == 0 ? (time.Seconds * 1_000_000_000L) + time.Nanoseconds : throw new InvalidOperationException("clock_gettime failed");
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+#pragma warning disable SYSLIB1054, CA5392 // a benchmark helper: plain P/Invoke of libc is fine
+    private static extern int clock_gettime(int clock, out TimeSpec time);
+#pragma warning restore SYSLIB1054, CA5392
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+}
