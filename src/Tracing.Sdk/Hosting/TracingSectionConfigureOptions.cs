@@ -52,6 +52,13 @@ internal sealed class TracingSectionConfigureOptions(
             options.Metrics.Exporters = null;
         }
 
-        section.Bind(options);
+        try
+        {
+            section.Bind(options);
+        }
+        catch (InvalidOperationException ex) when (ConfigurationConversionFailure.DescribeWithValue(section, ex) is { } message)
+        {
+            throw new InvalidOperationException(message, ex.InnerException);
+        }
     }
 }

@@ -100,7 +100,15 @@ public sealed class ForwardedClientAddressTests
 
     private static ForwardedHeadersOptions ForwardFor() => new() { ForwardedHeaders = ForwardedHeaders.XForwardedFor };
 
-    private static void ClearKnownNetworks(ForwardedHeadersOptions options) => options.KnownIPNetworks.Clear();
+    // ASP.NET Core 10 renamed the list (KnownIPNetworks, System.Net.IPNetwork) and made the 8.0 one obsolete.
+    private static void ClearKnownNetworks(ForwardedHeadersOptions options)
+    {
+#if NET10_0_OR_GREATER
+        options.KnownIPNetworks.Clear();
+#else
+        options.KnownNetworks.Clear();
+#endif
+    }
 
     private static IPAddress? Resolve(ForwardedHeadersOptions options, string remote, string forwardedFor)
     {

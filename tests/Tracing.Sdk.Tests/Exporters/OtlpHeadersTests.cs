@@ -117,7 +117,7 @@ public sealed class OtlpHeadersTests
         {
             lock (_payloads)
             {
-                _payloads.Add(string.Join(" ", eventData.Payload ?? []));
+                _payloads.Add(string.Join(" ", eventData.Payload ?? (IEnumerable<object?>)[]));
             }
         }
     }

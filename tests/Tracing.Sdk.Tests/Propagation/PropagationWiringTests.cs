@@ -161,8 +161,18 @@ public sealed class PropagationWiringTests
             handler = delegating.InnerHandler!;
         }
 
+#if NET9_0_OR_GREATER
         var sockets = Assert.IsType<SocketsHttpHandler>(handler);
         Assert.Same(app.Services.GetRequiredService<DistributedContextPropagator>(), sockets.ActivityHeadersPropagator);
+#else
+        // Microsoft.Extensions.Http 8.0 (the net8.0 default) makes an HttpClientHandler, which has no
+        // propagator of its own: it injects with DistributedContextPropagator.Current, which AddTracing makes
+        // the configured set while the provider runs (the HttpClientFactoryClient_* tests above see the headers).
+        Assert.IsType<HttpClientHandler>(handler);
+        Assert.Equal(
+            app.Services.GetRequiredService<DistributedContextPropagator>().Fields.Order(),
+            DistributedContextPropagator.Current.Fields.Order());
+#endif
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public static class OtlpDecoder
         return spans;
     }
 
-    public static string Hex(ByteString bytes) => bytes.IsEmpty ? string.Empty : Convert.ToHexStringLower(bytes.Span);
+    public static string Hex(ByteString bytes) => bytes.IsEmpty ? string.Empty : Convert.ToHexString(bytes.Span).ToLowerInvariant();
 
     private static ActivityKind Kind(ProtoSpan.Types.SpanKind kind) => kind switch
     {
