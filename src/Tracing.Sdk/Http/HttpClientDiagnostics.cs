@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Reflection;
 using Tracing.Sdk.Diagnostics;
 
 namespace Tracing.Sdk.Http;
@@ -21,7 +19,6 @@ namespace Tracing.Sdk.Http;
 internal sealed class HttpClientDiagnostics : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
 {
     private static readonly object s_gate = new();
-    private static readonly ConcurrentDictionary<(Type, string), PropertyInfo?> s_properties = new();
     private static HttpClientDiagnostics? s_active;
     private static int s_leases;
 
@@ -92,13 +89,13 @@ internal sealed class HttpClientDiagnostics : IObserver<DiagnosticListener>, IOb
 
             if (string.Equals(value.Key, HttpClientSpanNames.StopEvent, StringComparison.Ordinal))
             {
-                call.Request = Fetch(value.Value, "Request") as HttpRequestMessage;
-                call.Response = Fetch(value.Value, "Response") as HttpResponseMessage;
-                call.Cancelled = Fetch(value.Value, "RequestTaskStatus") is TaskStatus.Canceled;
+                call.Request = DiagnosticPayload.Read(value.Value, "Request") as HttpRequestMessage;
+                call.Response = DiagnosticPayload.Read(value.Value, "Response") as HttpResponseMessage;
+                call.Cancelled = DiagnosticPayload.Read(value.Value, "RequestTaskStatus") is TaskStatus.Canceled;
             }
             else if (string.Equals(value.Key, HttpClientSpanNames.ExceptionEvent, StringComparison.Ordinal))
             {
-                call.Exception = Fetch(value.Value, "Exception") as Exception;
+                call.Exception = DiagnosticPayload.Read(value.Value, "Exception") as Exception;
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -126,18 +123,6 @@ internal sealed class HttpClientDiagnostics : IObserver<DiagnosticListener>, IOb
     private static bool IsEnabled(string name) =>
         string.Equals(name, HttpClientSpanNames.StopEvent, StringComparison.Ordinal)
         || string.Equals(name, HttpClientSpanNames.ExceptionEvent, StringComparison.Ordinal);
-
-    /// <summary>A public property of the runtime's internal payload type, looked up once per type.</summary>
-    private static object? Fetch(object? payload, string property)
-    {
-        if (payload is null)
-        {
-            return null;
-        }
-
-        var info = s_properties.GetOrAdd((payload.GetType(), property), static key => key.Item1.GetProperty(key.Item2));
-        return info?.GetValue(payload);
-    }
 
     private void Stop()
     {
