@@ -1,8 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Tracing.Sdk.Diagnostics;
 
 namespace Tracing.Sdk.AspNetCore;
 
@@ -26,8 +25,6 @@ internal sealed class HostingDiagnosticsObserver : IObserver<KeyValuePair<string
     public const string RequestActivityName = "Microsoft.AspNetCore.Hosting.HttpRequestIn";
     public const string UnhandledEvent = "Microsoft.AspNetCore.Diagnostics.UnhandledException";
     public const string HandledEvent = "Microsoft.AspNetCore.Diagnostics.HandledException";
-
-    private static readonly ConcurrentDictionary<Type, (PropertyInfo? Context, PropertyInfo? Exception)> s_payloadShapes = new();
 
     [ThreadStatic]
     private static HttpContext? t_starting;
@@ -109,10 +106,9 @@ internal sealed class HostingDiagnosticsObserver : IObserver<KeyValuePair<string
             return;
         }
 
-        var (contextProperty, exceptionProperty) = s_payloadShapes.GetOrAdd(payload.GetType(), static type =>
-            (type.GetProperty("httpContext"), type.GetProperty("exception")));
-        if (contextProperty?.GetValue(payload) is HttpContext context
-            && exceptionProperty?.GetValue(payload) is Exception exception
+        var (context, exception) = Read(payload);
+        if (context is not null
+            && exception is not null
             && context.Features.Get<IEndpointFeature>() is ServerSpanState state)
         {
             state.ObserveHandled(exception);
@@ -121,11 +117,7 @@ internal sealed class HostingDiagnosticsObserver : IObserver<KeyValuePair<string
 
     /// <summary>The <c>{ httpContext, exception }</c> of a hosting or diagnostics exception event.</summary>
     private static (HttpContext? Context, Exception? Exception) Read(object payload)
-    {
-        var (contextProperty, exceptionProperty) = s_payloadShapes.GetOrAdd(payload.GetType(), static type =>
-            (type.GetProperty("httpContext"), type.GetProperty("exception")));
-        return (contextProperty?.GetValue(payload) as HttpContext, exceptionProperty?.GetValue(payload) as Exception);
-    }
+        => (DiagnosticPayload.Read(payload, "httpContext") as HttpContext, DiagnosticPayload.Read(payload, "exception") as Exception);
 
     public void OnCompleted()
     {

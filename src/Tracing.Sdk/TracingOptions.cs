@@ -90,4 +90,7 @@ public sealed class TracingOptions
 
     /// <summary>Problems found while reading <c>OTEL_*</c> variables, reported by validation.</summary>
     internal List<string> EnvironmentErrors { get; } = [];
+
+    /// <summary>Values of the configuration section the binder could not convert (left unbound), reported by validation.</summary>
+    internal List<string> BindingErrors { get; } = [];
 }

@@ -8,25 +8,22 @@ namespace Tracing.Sdk.Hosting;
 /// lives in this core package — also turns on ASP.NET Core server spans in a web app (which references
 /// <c>Tracing.Sdk.AspNetCore</c>) while a worker, which references only the core, gets no ASP.NET Core
 /// dependency at all. Each package names one integration type; a type name that resolves to nothing
-/// means the package is not there. The names are constants, so trimming and Native AOT keep those
-/// types (and their constructors) when the packages are part of the app.
+/// means the package is not there.
+/// <para>
+/// Trimming and Native AOT: each name is a literal passed straight to <see cref="Type.GetType(string, bool)"/>,
+/// which the trimmer and the AOT compiler resolve at build time. When the package is part of the app they
+/// keep the type and, by the annotation on <see cref="Register"/>, its parameterless constructor; when it is
+/// not, the call returns <see langword="null"/> at run time and nothing is reported at build time (no
+/// <c>DynamicDependency</c> on an assembly the app may not have, which would warn in every app without it).
+/// </para>
 /// </summary>
 internal static class TracingIntegrations
 {
-    public const string AspNetCore = "Tracing.Sdk.AspNetCore.AspNetCoreTracingIntegration, Tracing.Sdk.AspNetCore";
-
-    public const string Grpc = "Tracing.Sdk.Grpc.GrpcTracingIntegration, Tracing.Sdk.Grpc";
-
-    public const string Prometheus = "Tracing.Sdk.Prometheus.PrometheusTracingIntegration, Tracing.Sdk.Prometheus";
-
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, "Tracing.Sdk.AspNetCore.AspNetCoreTracingIntegration", "Tracing.Sdk.AspNetCore")]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, "Tracing.Sdk.Grpc.GrpcTracingIntegration", "Tracing.Sdk.Grpc")]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, "Tracing.Sdk.Prometheus.PrometheusTracingIntegration", "Tracing.Sdk.Prometheus")]
     public static void Add(IServiceCollection services)
     {
-        Register(services, Type.GetType(AspNetCore, throwOnError: false));
-        Register(services, Type.GetType(Grpc, throwOnError: false));
-        Register(services, Type.GetType(Prometheus, throwOnError: false));
+        Register(services, Type.GetType("Tracing.Sdk.AspNetCore.AspNetCoreTracingIntegration, Tracing.Sdk.AspNetCore", throwOnError: false));
+        Register(services, Type.GetType("Tracing.Sdk.Grpc.GrpcTracingIntegration, Tracing.Sdk.Grpc", throwOnError: false));
+        Register(services, Type.GetType("Tracing.Sdk.Prometheus.PrometheusTracingIntegration, Tracing.Sdk.Prometheus", throwOnError: false));
     }
 
     private static void Register(

@@ -23,6 +23,7 @@ internal sealed class TracingOptionsValidator : IValidateOptions<TracingOptions>
         }
 
         var errors = new List<string>(options.EnvironmentErrors);
+        errors.AddRange(options.BindingErrors);
 
         if (string.IsNullOrWhiteSpace(options.ServiceName))
         {

@@ -28,8 +28,11 @@ internal sealed class TracingSectionConfigureOptions(
         }
     }
 
-    private static void Bind(IConfiguration section, TracingOptions options)
+    private static void Bind(IConfiguration configured, TracingOptions options)
     {
+        // A value the binder cannot convert is left out and reported by validation with the rest.
+        var section = ReadableSection.Of(configured, options.BindingErrors);
+
         // The binder appends to a list that already has items; a list the section names replaces
         // the lower layer's (OTEL_* or default) list instead.
         if (section.GetSection(nameof(TracingOptions.Propagators)).GetChildren().Any())

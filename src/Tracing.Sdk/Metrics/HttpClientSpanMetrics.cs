@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Reflection;
 using Tracing.Sdk.Conventions;
 using Tracing.Sdk.Diagnostics;
 using Tracing.Sdk.Hosting;
@@ -23,7 +21,6 @@ namespace Tracing.Sdk.Metrics;
 /// </summary>
 internal sealed class HttpClientSpanMetrics : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
 {
-    private static readonly ConcurrentDictionary<(Type, string), PropertyInfo?> s_properties = new();
 
     private readonly SpanMetricsRecorder _recorder;
     private readonly HttpMethodNames _methods;
@@ -96,8 +93,8 @@ internal sealed class HttpClientSpanMetrics : IObserver<DiagnosticListener>, IOb
 
         try
         {
-            var request = Fetch(value.Value, "Request") as HttpRequestMessage;
-            var response = Fetch(value.Value, "Response") as HttpResponseMessage;
+            var request = DiagnosticPayload.Read(value.Value, "Request") as HttpRequestMessage;
+            var response = DiagnosticPayload.Read(value.Value, "Response") as HttpResponseMessage;
             var status = response is null ? SpanOutcome.NoCode : (int)response.StatusCode;
             var error = response is null || status is >= 400 and <= 599;
             var name = request is null ? SemanticConventions.UnknownMethodSpanName : _methods.Canonical(request.Method.Method) ?? SemanticConventions.UnknownMethodSpanName;
@@ -124,16 +121,5 @@ internal sealed class HttpClientSpanMetrics : IObserver<DiagnosticListener>, IOb
 
     void IObserver<KeyValuePair<string, object?>>.OnError(Exception error)
     {
-    }
-
-    private static object? Fetch(object? payload, string property)
-    {
-        if (payload is null)
-        {
-            return null;
-        }
-
-        var info = s_properties.GetOrAdd((payload.GetType(), property), static key => key.Item1.GetProperty(key.Item2));
-        return info?.GetValue(payload);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Tracing.Sdk.Exporters;
 using Tracing.Sdk.Tests.Support;
 
@@ -93,9 +94,8 @@ public sealed class OtlpRetryOptionsTests
         builder.Services.UseOtelEnvironment();
         using var host = builder.Build();
 
-        var ex = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => host.StartAsync());
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Contains("'sometimes'", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("Tracing:Otlp:Retry", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Tracing:Otlp:Retry='sometimes' is not one of: none, memory.", ex.Message, StringComparison.Ordinal);
     }
 }
