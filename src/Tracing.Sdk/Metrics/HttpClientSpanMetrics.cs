@@ -84,6 +84,7 @@ internal sealed class HttpClientSpanMetrics : IObserver<DiagnosticListener>, IOb
 
         var activity = Activity.Current;
         if (activity is null
+            || value.Value is not { } payload
             || !_recorder.Settings.Counts(ActivityKind.Client)
             || !string.Equals(activity.Source.Name, HttpClientSpanNames.SourceName, StringComparison.Ordinal)
             || (HostSpanFilter.LiveHosts > 1 && !_filter.Owns(activity)))
@@ -93,8 +94,10 @@ internal sealed class HttpClientSpanMetrics : IObserver<DiagnosticListener>, IOb
 
         try
         {
-            var request = DiagnosticPayload.Read(value.Value, "Request") as HttpRequestMessage;
-            var response = DiagnosticPayload.Read(value.Value, "Response") as HttpResponseMessage;
+            // The payload's readers are the ones the HttpClient span uses: bound once per payload type.
+            var readers = HttpStopPayload.For(payload.GetType());
+            var request = readers.Request.Read(payload);
+            var response = readers.Response.Read(payload);
             var status = response is null ? SpanOutcome.NoCode : (int)response.StatusCode;
             var error = response is null || status is >= 400 and <= 599;
             var name = request is null ? SemanticConventions.UnknownMethodSpanName : _methods.Canonical(request.Method.Method) ?? SemanticConventions.UnknownMethodSpanName;
