@@ -101,6 +101,24 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
             span[54] = (state.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? '1' : '0';
         });
 
+    /// <summary>
+    /// Whether <paramref name="header"/> is exactly <see cref="Format"/>'s text for <paramref name="context"/>
+    /// (version 00, lower-case ids, the same sampled flag and no other flag), compared without allocating.
+    /// </summary>
+    public static bool IsCanonicalFor(string? header, in ActivityContext context)
+    {
+        if (header is not { Length: Version00Length } || header[0] != '0' || header[1] != '0'
+            || header[2] != '-' || header[35] != '-' || header[52] != '-' || header[53] != '0')
+        {
+            return false;
+        }
+
+        var sampled = (context.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? '1' : '0';
+        return header[54] == sampled
+            && header.AsSpan(3, 32).SequenceEqual(context.TraceId.ToHexString())
+            && header.AsSpan(36, 16).SequenceEqual(context.SpanId.ToHexString());
+    }
+
     /// <summary>§3.2: <c>version "-" trace-id "-" parent-id "-" trace-flags</c>.</summary>
     public static bool TryParseTraceParent(ReadOnlySpan<char> value, out ActivityTraceId traceId, out ActivitySpanId spanId, out ActivityTraceFlags flags)
     {

@@ -62,10 +62,15 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
 
         try
         {
-            var context = _propagator.ExtractContext(new ExtractSource(carrier, getter), ExtractSource.Get);
+            var source = new ExtractSource(carrier, getter);
+            var context = _propagator.ExtractContext(source, ExtractSource.Get);
             if (InjectionContext.IsValid(context))
             {
-                traceId = TraceContextFormat.Format(context);
+                // The caller's own traceparent when it already says exactly this context (the common
+                // W3C case): nothing to format.
+                traceId = TraceContextFormat.IsCanonicalFor(source.TraceParent, context)
+                    ? source.TraceParent
+                    : TraceContextFormat.Format(context);
                 traceState = context.TraceState;
             }
             else if (DebugSampling.IsRootRequest(context))
@@ -118,9 +123,17 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
 
         public IEnumerable<string>? Keys => CarrierKeys.Of(carrier);
 
+        /// <summary>The one <c>traceparent</c> value read, if the formats read one.</summary>
+        public string? TraceParent { get; private set; }
+
         private IEnumerable<string>? Read(string name)
         {
             getter(carrier, name, out var value, out var values);
+            if (values is null && value is not null && string.Equals(name, TraceContextFormat.TraceParent, StringComparison.Ordinal))
+            {
+                TraceParent = value;
+            }
+
             return values ?? (value is null ? null : [value]);
         }
     }

@@ -44,6 +44,49 @@ public sealed class TracingDistributedContextPropagatorTests
         Assert.Equal("a=1", tracestate);
     }
 
+    [Fact]
+    public void ExtractTraceIdAndState_HandsBackTheCallersCanonicalTraceparent_Itself()
+    {
+        var sent = $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+        var headers = new HeaderDictionary { ["traceparent"] = sent };
+
+        Create("tracecontext", "b3").ExtractTraceIdAndState(headers, s_headerGetter, out var traceparent, out _);
+
+        Assert.Same(sent, traceparent); // not formatted again
+    }
+
+    [Theory]
+    [InlineData("01-{0}-{1}-01", "00-{0}-{1}-01")] // a later version, read as 00
+    [InlineData("00-{0}-{1}-03", "00-{0}-{1}-01")] // flags beyond sampled are not handed on
+    [InlineData("01-{0}-{1}-01-extra", "00-{0}-{1}-01")] // a later version's extra field
+    public void ExtractTraceIdAndState_FormatsTheTraceparent_WhenTheCallersIsNotCanonical(string sentForm, string expectedForm)
+    {
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        var spanId = ActivitySpanId.CreateRandom().ToHexString();
+        var headers = new HeaderDictionary { ["traceparent"] = string.Format(System.Globalization.CultureInfo.InvariantCulture, sentForm, traceId, spanId) };
+
+        Create("tracecontext").ExtractTraceIdAndState(headers, s_headerGetter, out var traceparent, out _);
+
+        Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, expectedForm, traceId, spanId), traceparent);
+    }
+
+    [Fact]
+    public void ExtractTraceIdAndState_FormatsTheTraceparent_WhenAnotherFormatGaveTheContext()
+    {
+        // jaeger is read first and wins: the traceparent the caller also sent names another span.
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        var jaegerSpan = ActivitySpanId.CreateRandom().ToHexString();
+        var headers = new HeaderDictionary
+        {
+            ["uber-trace-id"] = $"{traceId}:{jaegerSpan}:0:1",
+            ["traceparent"] = $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01",
+        };
+
+        Create("jaeger", "tracecontext").ExtractTraceIdAndState(headers, s_headerGetter, out var traceparent, out _);
+
+        Assert.Equal($"00-{traceId}-{jaegerSpan}-01", traceparent);
+    }
+
     [Theory]
     [InlineData("b3")]
     [InlineData("b3multi")]
