@@ -397,9 +397,11 @@ internal sealed class SpanBatchExportProcessor : BaseExportProcessor<Activity>
             _accounting.Dropped(DropReason.ExportFailed, unsettled);
         }
 
+        // The operator log hears of the export before the batch leaves in flight: a ForceFlush that finds
+        // nothing queued or in flight returns at once, and its caller must see the log line too.
+        _accounting.Health.ExportCompleted(result == ExportResult.Success, _accounting.TakeFailure(), _accounting.Totals);
         Volatile.Write(ref _inFlight, 0);
         Array.Clear(_batch, 0, count);
-        _accounting.Health.ExportCompleted(result == ExportResult.Success, _accounting.TakeFailure(), _accounting.Totals);
         return count;
     }
 
