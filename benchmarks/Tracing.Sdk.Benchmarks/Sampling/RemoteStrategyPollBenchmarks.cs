@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
+using Tracing.Sdk.Protobuf;
 using Tracing.Sdk.Sampling;
 using Tracing.Sdk.Sampling.JaegerGrpc;
 

@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using Tracing.Sdk.Protobuf;
 
 namespace Tracing.Sdk.Exporters.Otlp;
 
@@ -45,14 +46,14 @@ internal static class GrpcRetryInfo
     private static TimeSpan? FromStatus(ReadOnlySpan<byte> status)
     {
         var reader = new ProtobufReader(status);
-        while (!reader.End)
+        while (!reader.IsAtEnd)
         {
             if (!reader.TryReadTag(out var field, out var wireType))
             {
                 return null;
             }
 
-            if (field == 3 && wireType == ProtobufReader.LengthDelimited)
+            if (field == 3 && wireType == ProtobufWireType.LengthDelimited)
             {
                 if (!reader.TryReadLengthDelimited(out var any))
                 {
@@ -64,7 +65,7 @@ internal static class GrpcRetryInfo
                     return delay;
                 }
             }
-            else if (!reader.TrySkip(wireType))
+            else if (!reader.TrySkip(field, wireType))
             {
                 return null;
             }
@@ -79,14 +80,14 @@ internal static class GrpcRetryInfo
         var reader = new ProtobufReader(any);
         var isRetryInfo = false;
         ReadOnlySpan<byte> value = default;
-        while (!reader.End)
+        while (!reader.IsAtEnd)
         {
             if (!reader.TryReadTag(out var field, out var wireType))
             {
                 return null;
             }
 
-            if (field == 1 && wireType == ProtobufReader.LengthDelimited)
+            if (field == 1 && wireType == ProtobufWireType.LengthDelimited)
             {
                 if (!reader.TryReadLengthDelimited(out var typeUrl))
                 {
@@ -95,14 +96,14 @@ internal static class GrpcRetryInfo
 
                 isRetryInfo = typeUrl.SequenceEqual(RetryInfoType);
             }
-            else if (field == 2 && wireType == ProtobufReader.LengthDelimited)
+            else if (field == 2 && wireType == ProtobufWireType.LengthDelimited)
             {
                 if (!reader.TryReadLengthDelimited(out value))
                 {
                     return null;
                 }
             }
-            else if (!reader.TrySkip(wireType))
+            else if (!reader.TrySkip(field, wireType))
             {
                 return null;
             }
@@ -115,19 +116,19 @@ internal static class GrpcRetryInfo
     private static TimeSpan? FromRetryInfo(ReadOnlySpan<byte> retryInfo)
     {
         var reader = new ProtobufReader(retryInfo);
-        while (!reader.End)
+        while (!reader.IsAtEnd)
         {
             if (!reader.TryReadTag(out var field, out var wireType))
             {
                 return null;
             }
 
-            if (field == 1 && wireType == ProtobufReader.LengthDelimited)
+            if (field == 1 && wireType == ProtobufWireType.LengthDelimited)
             {
                 return reader.TryReadLengthDelimited(out var duration) ? FromDuration(duration) : null;
             }
 
-            if (!reader.TrySkip(wireType))
+            if (!reader.TrySkip(field, wireType))
             {
                 return null;
             }
@@ -143,14 +144,14 @@ internal static class GrpcRetryInfo
         var reader = new ProtobufReader(duration);
         long seconds = 0;
         long nanos = 0;
-        while (!reader.End)
+        while (!reader.IsAtEnd)
         {
             if (!reader.TryReadTag(out var field, out var wireType))
             {
                 return null;
             }
 
-            if (field is 1 or 2 && wireType == ProtobufReader.Varint)
+            if (field is 1 or 2 && wireType == ProtobufWireType.Varint)
             {
                 if (!reader.TryReadVarint(out var raw))
                 {
@@ -167,7 +168,7 @@ internal static class GrpcRetryInfo
                     nanos = (int)(long)raw;
                 }
             }
-            else if (!reader.TrySkip(wireType))
+            else if (!reader.TrySkip(field, wireType))
             {
                 return null;
             }

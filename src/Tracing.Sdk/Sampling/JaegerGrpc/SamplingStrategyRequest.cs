@@ -1,3 +1,4 @@
+using Tracing.Sdk.Protobuf;
 namespace Tracing.Sdk.Sampling.JaegerGrpc;
 
 /// <summary>

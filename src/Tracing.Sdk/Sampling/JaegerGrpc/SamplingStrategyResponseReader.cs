@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
+using Tracing.Sdk.Protobuf;
 using static Tracing.Sdk.Sampling.JaegerGrpc.SamplingManagerProto;
 
 namespace Tracing.Sdk.Sampling.JaegerGrpc;

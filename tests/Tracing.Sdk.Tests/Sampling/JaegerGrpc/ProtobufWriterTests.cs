@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Tracing.Sdk.Protobuf;
 using Tracing.Sdk.Sampling.JaegerGrpc;
 
 namespace Tracing.Sdk.Tests.Sampling.JaegerGrpc;

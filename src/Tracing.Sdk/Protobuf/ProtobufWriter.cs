@@ -1,10 +1,10 @@
 using System.Text;
 
-namespace Tracing.Sdk.Sampling.JaegerGrpc;
+namespace Tracing.Sdk.Protobuf;
 
 /// <summary>
 /// Writes the Protocol Buffers binary format (protobuf.dev, "Encoding") into a span the caller sized
-/// with <see cref="StringFieldSize"/>: as much as the SDK's one request message needs.
+/// with <see cref="StringFieldSize"/>: as much as the SDK's messages need (the Jaeger sampling request).
 /// </summary>
 internal ref struct ProtobufWriter
 {

@@ -1,7 +1,8 @@
 using Google.Protobuf;
-using Tracing.Sdk.Sampling.JaegerGrpc;
+using Tracing.Sdk.Protobuf;
+using Tracing.Sdk.Tests.Sampling.JaegerGrpc;
 
-namespace Tracing.Sdk.Tests.Sampling.JaegerGrpc;
+namespace Tracing.Sdk.Tests.Protobuf;
 
 /// <summary>The wire-format reader against what Google.Protobuf's <see cref="CodedOutputStream"/> writes, and against broken input.</summary>
 public sealed class ProtobufReaderTests

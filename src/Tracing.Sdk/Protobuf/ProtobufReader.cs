@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Tracing.Sdk.Sampling.JaegerGrpc;
+namespace Tracing.Sdk.Protobuf;
 
 /// <summary>
 /// Reads the Protocol Buffers binary format (protobuf.dev, "Encoding") from a span: tags, varints,

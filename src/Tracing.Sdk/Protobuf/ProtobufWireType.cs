@@ -1,4 +1,4 @@
-namespace Tracing.Sdk.Sampling.JaegerGrpc;
+namespace Tracing.Sdk.Protobuf;
 
 /// <summary>The wire types of the Protocol Buffers binary format (protobuf.dev, "Encoding", "Message Structure").</summary>
 internal enum ProtobufWireType
