@@ -97,24 +97,7 @@ public sealed class TracingInterceptor : Interceptor
             return continuation(request, context);
         }
 
-        AsyncUnaryCall<TResponse> call;
-        try
-        {
-            using (SuppressInstrumentationScope.Begin())
-            {
-                call = continuation(request, context);
-            }
-        }
-        catch (Exception ex)
-        {
-            Fail(activity, ex);
-            throw;
-        }
-        finally
-        {
-            Activity.Current = caller;
-        }
-
+        var call = Begin(activity, caller, (continuation, request, context), static s => s.continuation(s.request, s.context));
         return UnaryCallWatch<TResponse>.Watch(activity, call);
     }
 
@@ -130,24 +113,7 @@ public sealed class TracingInterceptor : Interceptor
             return continuation(context);
         }
 
-        AsyncClientStreamingCall<TRequest, TResponse> call;
-        try
-        {
-            using (SuppressInstrumentationScope.Begin())
-            {
-                call = continuation(context);
-            }
-        }
-        catch (Exception ex)
-        {
-            Fail(activity, ex);
-            throw;
-        }
-        finally
-        {
-            Activity.Current = caller;
-        }
-
+        var call = Begin(activity, caller, (continuation, context), static s => s.continuation(s.context));
         return ClientStreamingCallWatch<TRequest, TResponse>.Watch(activity, call);
     }
 
@@ -164,24 +130,7 @@ public sealed class TracingInterceptor : Interceptor
             return continuation(request, context);
         }
 
-        AsyncServerStreamingCall<TResponse> call;
-        try
-        {
-            using (SuppressInstrumentationScope.Begin())
-            {
-                call = continuation(request, context);
-            }
-        }
-        catch (Exception ex)
-        {
-            Fail(activity, ex);
-            throw;
-        }
-        finally
-        {
-            Activity.Current = caller;
-        }
-
+        var call = Begin(activity, caller, (continuation, request, context), static s => s.continuation(s.request, s.context));
         return ServerStreamingCallWatch<TResponse>.Watch(activity, call);
     }
 
@@ -197,12 +146,22 @@ public sealed class TracingInterceptor : Interceptor
             return continuation(context);
         }
 
-        AsyncDuplexStreamingCall<TRequest, TResponse> call;
+        var call = Begin(activity, caller, (continuation, context), static s => s.continuation(s.context));
+        return DuplexStreamingCallWatch<TRequest, TResponse>.Watch(activity, call);
+    }
+
+    /// <summary>
+    /// Starts the call through <paramref name="invoke"/> with HttpClient's own span suppressed beneath the
+    /// gRPC span, ends the span if the invoker refuses the call, and gives the caller back its current
+    /// Activity. The state is passed along so that no closure is allocated per call.
+    /// </summary>
+    private static TCall Begin<TState, TCall>(Activity activity, Activity? caller, TState state, Func<TState, TCall> invoke)
+    {
         try
         {
             using (SuppressInstrumentationScope.Begin())
             {
-                call = continuation(context);
+                return invoke(state);
             }
         }
         catch (Exception ex)
@@ -214,8 +173,6 @@ public sealed class TracingInterceptor : Interceptor
         {
             Activity.Current = caller;
         }
-
-        return DuplexStreamingCallWatch<TRequest, TResponse>.Watch(activity, call);
     }
 
     /// <summary>A call the invoker refused to start: the span ends with what it threw.</summary>
