@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using Tracing.Sdk.Conventions;
 using Tracing.Sdk.Diagnostics;
+using Tracing.Sdk.Metrics;
 
 namespace Tracing.Sdk.Grpc;
 
@@ -51,13 +52,15 @@ internal static class GrpcClientSpans
     {
         try
         {
-            // The code and status go on every span, recorded or not: span metrics count unsampled calls
-            // too, from the span as it ends (an unrecorded span's first tag allocates its list; the call
-            // itself allocates far more).
-            activity.SetTag(SemanticConventions.RpcGrpcStatusCode, GrpcStatusCodes.Box(code));
-            if (code != GrpcStatusCodes.Ok)
+            // Span metrics count unrecorded calls too, from the span as it ends: then the code and status go
+            // on every span; otherwise only on recorded ones (an unrecorded span's first tag allocates).
+            if (activity.IsAllDataRequested || SpanMetricsListener.AnyLive)
             {
-                activity.SetStatus(ActivityStatusCode.Error, string.IsNullOrEmpty(message) ? null : message);
+                activity.SetTag(SemanticConventions.RpcGrpcStatusCode, GrpcStatusCodes.Box(code));
+                if (code != GrpcStatusCodes.Ok)
+                {
+                    activity.SetStatus(ActivityStatusCode.Error, string.IsNullOrEmpty(message) ? null : message);
+                }
             }
 
             if (exception is not null && activity.IsAllDataRequested)

@@ -21,7 +21,10 @@ internal sealed class SpanMetricsListener : IDisposable
 {
     private readonly SpanMetricsRecorder _recorder;
     private readonly HostSpanFilter _filter;
+    private static int s_live;
+
     private readonly ActivityListener _listener;
+    private int _disposed;
 
     public SpanMetricsListener(SpanMetricsRecorder recorder, SourceMatcher sources, HostSpanFilter filter)
     {
@@ -38,9 +41,23 @@ internal sealed class SpanMetricsListener : IDisposable
             ActivityStopped = OnStopped,
         };
         ActivitySource.AddActivityListener(_listener);
+        Interlocked.Increment(ref s_live);
     }
 
-    public void Dispose() => _listener.Dispose();
+    /// <summary>
+    /// Whether any host in the process counts span metrics: only then must an instrumentation describe
+    /// the outcome of spans nobody records (an unrecorded span's first tag allocates its tag list).
+    /// </summary>
+    public static bool AnyLive => Volatile.Read(ref s_live) > 0;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _listener.Dispose();
+            Interlocked.Decrement(ref s_live);
+        }
+    }
 
     private static bool IsCounted(string sourceName, SourceMatcher sources) =>
         string.Equals(sourceName, SpanMetricSources.HttpClient, StringComparison.Ordinal)
