@@ -38,9 +38,8 @@ internal static class AspNetCoreTracingRegistration
             if (TracingHostingRegistration.HostingSourceOf(sp) is { } hosting)
             {
                 builder.AddSource(hosting.Name);
-                builder.AddProcessor(new HostBoundProcessor(
-                    sp.GetRequiredService<HostSpanFilter>(),
-                    [new ServerSpanProcessor(hosting, sp.GetRequiredService<AspNetCoreTracing>())]));
+                // Added into the SDK's first processor, the host filter (see HttpClientTracingRegistration).
+                builder.AddProcessor(new ServerSpanProcessor(hosting, sp.GetRequiredService<AspNetCoreTracing>()));
             }
         });
 

@@ -18,6 +18,7 @@ internal sealed class GrpcTracingIntegration : ITracingIntegration
     {
         services.TryAddSingleton(static sp => new TracingInterceptor(sp.GetService<DistributedContextPropagator>()));
         TracerProviderConfiguration.ConfigureFirst(services, static (sp, builder) =>
-            builder.AddProcessor(new HostBoundProcessor(sp.GetRequiredService<HostSpanFilter>(), [new GrpcNetClientActivityProcessor()])));
+            // Added into the SDK's first processor, the host filter (see HttpClientTracingRegistration).
+            builder.AddProcessor(new GrpcNetClientActivityProcessor()));
     }
 }

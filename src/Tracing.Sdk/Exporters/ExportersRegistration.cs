@@ -45,7 +45,11 @@ internal static class ExportersRegistration
                 names.Contains);
             if (processors.Count > 0)
             {
-                provider.AddProcessor(new HostBoundProcessor(services.GetRequiredService<HostSpanFilter>(), processors));
+                // Into the SDK's first processor, the host filter (see HttpClientTracingRegistration).
+                foreach (var processor in processors)
+                {
+                    provider.AddProcessor(processor);
+                }
             }
 
             start.Describe("exporters", names.Count > 0 ? string.Join(",", names) : ExporterNames.None);

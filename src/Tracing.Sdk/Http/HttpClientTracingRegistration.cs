@@ -9,6 +9,13 @@ namespace Tracing.Sdk.Http;
 /// What <c>AddTracing</c> registers for HttpClient spans: HttpClient's own <c>System.Net.Http</c>
 /// Activity recorded, and described by <see cref="HttpClientSpanProcessor"/> ahead of every processor
 /// the app added, for this host's spans.
+/// <para>
+/// Its <see cref="HostBoundProcessor"/> is the provider's first processor (this is the first of the
+/// SDK's callbacks that adds one, and the SDK's callbacks run before the app's), so OpenTelemetry adds
+/// every later processor — the other areas' (ASP.NET Core, gRPC, exporters) and the app's — into it:
+/// the host filter and the sampler tags run once per span, here, and the later processors are added
+/// plain.
+/// </para>
 /// </summary>
 internal static class HttpClientTracingRegistration
 {
