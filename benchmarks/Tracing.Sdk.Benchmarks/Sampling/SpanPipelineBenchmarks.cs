@@ -16,12 +16,23 @@ namespace Tracing.Sdk.Benchmarks.Sampling;
 /// root kept, and AddTracing's carries <c>sampler.type</c>/<c>sampler.param</c>); <c>unsampled root</c>:
 /// <c>const 0</c> against <c>ParentBased(AlwaysOff)</c>; <c>child</c>: a span under a sampled local parent
 /// (given as its parent context), <c>const 1</c> against <c>ParentBased(AlwaysOn)</c>.
+/// <para>
+/// A third column, <c>raw OpenTelemetry + the two sampler tags</c>, is raw OpenTelemetry with one
+/// processor of its own that adds the same <c>sampler.type</c>/<c>sampler.param</c> (already boxed
+/// values) to each root span in <c>OnStart</c>: the least any SDK on OpenTelemetry 1.20 pays for
+/// putting those two tags on a kept root (.NET's Activity keeps tags in a linked list, a list object and
+/// one node per tag), so that what AddTracing costs beyond the tags themselves can be read off.
+/// </para>
 /// </summary>
 [MemoryDiagnoser]
 public class SpanPipelineBenchmarks
 {
     private IHost _host = null!;
     private TracerProvider _raw = null!;
+    private TracerProvider _rawWithTags = null!;
+    private ActivitySource _rawWithTagsSource = null!;
+    private ActivityContext _rawWithTagsParentContext;
+    private Activity? _rawWithTagsParent;
     private ActivitySource _tracedSource = null!;
     private ActivitySource _rawSource = null!;
     private Activity? _tracedParent;
@@ -38,6 +49,7 @@ public class SpanPipelineBenchmarks
         var id = Guid.NewGuid().ToString("N");
         _tracedSource = new ActivitySource($"Bench.Traced.{id}");
         _rawSource = new ActivitySource($"Bench.Raw.{id}");
+        _rawWithTagsSource = new ActivitySource($"Bench.RawTags.{id}");
         var keep = Span != "unsampled root";
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
@@ -60,11 +72,20 @@ public class SpanPipelineBenchmarks
             .AddProcessor(TracingSetup.DiscardingBatch())
             .Build()!;
 
+        _rawWithTags = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
+            .AddSource(_rawWithTagsSource.Name)
+            .SetSampler(new ParentBasedSampler(keep ? new AlwaysOnSampler() : new AlwaysOffSampler()))
+            .AddProcessor(new RootSamplerTagsProcessor())
+            .AddProcessor(TracingSetup.DiscardingBatch())
+            .Build()!;
+
         if (Span == "child")
         {
             _tracedParent = _tracedSource.StartActivity("parent", ActivityKind.Server);
             _rawParent = _rawSource.StartActivity("parent", ActivityKind.Server);
+            _rawWithTagsParent = _rawWithTagsSource.StartActivity("parent", ActivityKind.Server);
             Activity.Current = null;
+            _rawWithTagsParentContext = _rawWithTagsParent!.Context;
             _tracedParentContext = _tracedParent!.Context;
             _rawParentContext = _rawParent!.Context;
         }
@@ -75,9 +96,12 @@ public class SpanPipelineBenchmarks
     {
         _tracedParent?.Dispose();
         _rawParent?.Dispose();
+        _rawWithTagsParent?.Dispose();
         _host.StopAsync().GetAwaiter().GetResult();
         _host.Dispose();
         _raw.Dispose();
+        _rawWithTags.Dispose();
+        _rawWithTagsSource.Dispose();
         _tracedSource.Dispose();
         _rawSource.Dispose();
     }
@@ -88,9 +112,31 @@ public class SpanPipelineBenchmarks
         using var activity = _rawSource.StartActivity("GET /orders/{id}", ActivityKind.Server, _rawParentContext);
     }
 
+    [Benchmark(Description = "raw OpenTelemetry + the two sampler tags")]
+    public void RawOpenTelemetryWithSamplerTags()
+    {
+        using var activity = _rawWithTagsSource.StartActivity("GET /orders/{id}", ActivityKind.Server, _rawWithTagsParentContext);
+    }
+
     [Benchmark(Description = "AddTracing")]
     public void AddTracing()
     {
         using var activity = _tracedSource.StartActivity("GET /orders/{id}", ActivityKind.Server, _tracedParentContext);
+    }
+
+    /// <summary>Adds <c>sampler.type</c>/<c>sampler.param</c> (<c>const</c>, <c>1</c>) to every root span, as AddTracing does.</summary>
+    private sealed class RootSamplerTagsProcessor : BaseProcessor<Activity>
+    {
+        private static readonly object s_type = "const";
+        private static readonly object s_param = 1.0;
+
+        public override void OnStart(Activity data)
+        {
+            if (data.ParentSpanId == default)
+            {
+                data.AddTag("sampler.type", s_type);
+                data.AddTag("sampler.param", s_param);
+            }
+        }
     }
 }
