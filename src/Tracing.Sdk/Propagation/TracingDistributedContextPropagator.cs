@@ -60,9 +60,9 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
             return;
         }
 
+        var source = ExtractSource.Rent(carrier, getter);
         try
         {
-            var source = new ExtractSource(carrier, getter);
             var context = _propagator.ExtractContext(source, ExtractSource.Get);
             if (InjectionContext.IsValid(context))
             {
@@ -84,6 +84,10 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
         {
             TracingEventSource.Log.ComponentFailed(nameof(TracingDistributedContextPropagator), ex.Message);
         }
+        finally
+        {
+            source.Return();
+        }
     }
 
     public override IEnumerable<KeyValuePair<string, string?>>? ExtractBaggage(object? carrier, PropagatorGetterCallback? getter)
@@ -93,9 +97,10 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
             return null;
         }
 
+        var source = ExtractSource.Rent(carrier, getter);
         try
         {
-            var baggage = _propagator.ExtractBaggage(default, new ExtractSource(carrier, getter), ExtractSource.Get);
+            var baggage = _propagator.ExtractBaggage(default, source, ExtractSource.Get);
             if (baggage.Count == 0)
             {
                 return null;
@@ -114,21 +119,58 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
             TracingEventSource.Log.ComponentFailed(nameof(TracingDistributedContextPropagator), ex.Message);
             return null;
         }
+        finally
+        {
+            source.Return();
+        }
     }
 
-    /// <summary>A .NET getter callback seen as an OpenTelemetry getter.</summary>
-    private sealed class ExtractSource(object? carrier, PropagatorGetterCallback getter) : ICarrierKeys
+    /// <summary>
+    /// A .NET getter callback seen as an OpenTelemetry getter. One per thread, reused call after call
+    /// (taken out while in use, so a nested extraction gets its own), so that an extraction allocates
+    /// only what the formats read.
+    /// </summary>
+    private sealed class ExtractSource : ICarrierKeys
     {
         public static readonly Func<ExtractSource, string, IEnumerable<string>?> Get = static (source, name) => source.Read(name);
 
-        public IEnumerable<string>? Keys => CarrierKeys.Of(carrier);
+        [ThreadStatic]
+        private static ExtractSource? t_free;
+
+        private object? _carrier;
+        private PropagatorGetterCallback? _getter;
+
+        public IEnumerable<string>? Keys => CarrierKeys.Of(_carrier);
 
         /// <summary>The one <c>traceparent</c> value read, if the formats read one.</summary>
         public string? TraceParent { get; private set; }
 
+        public static ExtractSource Rent(object? carrier, PropagatorGetterCallback getter)
+        {
+            var source = t_free ?? new ExtractSource();
+            t_free = null;
+            source._carrier = carrier;
+            source._getter = getter;
+            return source;
+        }
+
+        public void Return()
+        {
+            _carrier = null;
+            _getter = null;
+            TraceParent = null;
+            t_free = this;
+        }
+
         private IEnumerable<string>? Read(string name)
         {
-            getter(carrier, name, out var value, out var values);
+            if (_getter is not { } getter)
+            {
+                // Read after the extraction ended (a format that kept the getter): nothing.
+                return null;
+            }
+
+            getter(_carrier, name, out var value, out var values);
             if (values is null && value is not null && string.Equals(name, TraceContextFormat.TraceParent, StringComparison.Ordinal))
             {
                 TraceParent = value;
