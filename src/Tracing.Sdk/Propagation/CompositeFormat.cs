@@ -22,7 +22,14 @@ internal sealed class CompositeFormat : TextMapPropagator
         _fields = new HashSet<string>(formats.SelectMany(static f => f.Fields ?? Enumerable.Empty<string>()), StringComparer.OrdinalIgnoreCase);
         Names = [.. formats.Select(static f => f.Name)];
         CarriesBaggage = formats.Any(static f => f.CarriesBaggage);
+        LeadingTraceContext = formats.FirstOrDefault(static f => f.CarriesContext) as TraceContextFormat;
     }
+
+    /// <summary>
+    /// W3C Trace Context when it is the first format that carries a context: then a valid
+    /// <c>traceparent</c> is the context extracted, whatever else the carrier holds.
+    /// </summary>
+    public TraceContextFormat? LeadingTraceContext { get; }
 
     /// <summary>The formats' names, in order.</summary>
     public IReadOnlyList<string> Names { get; }

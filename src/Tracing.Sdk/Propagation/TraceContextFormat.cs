@@ -37,20 +37,54 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
             return default;
         }
 
-        // "failure to parse tracestate MUST NOT affect the parsing of traceparent": a malformed
-        // tracestate is discarded (and counted), the traceparent still stands.
-        var fields = getter(carrier, TraceState);
-        string? state = null;
-        if (fields is not null)
+        return new ActivityContext(traceId, spanId, flags, ReadTraceState(carrier, getter), isRemote: true);
+    }
+
+    /// <summary>
+    /// The caller's <c>traceparent</c> as sent, and its <c>tracestate</c> as <see cref="ExtractContext"/>
+    /// reads it, when the <c>traceparent</c> is already what <see cref="Format"/> writes for the context it
+    /// carries (version 00, lower-case non-zero ids, flags <c>00</c> or <c>01</c>): checked without
+    /// building the context's ids. <see langword="false"/>, with nothing counted, for anything else, which
+    /// <see cref="ExtractContext"/> then reads in full.
+    /// </summary>
+    public bool TryReadCanonical<T>(T carrier, Func<T, string, IEnumerable<string>?> getter, out string? traceparent, out string? traceState)
+    {
+        traceparent = null;
+        traceState = null;
+        var value = SingleValue(getter(carrier, TraceParent), out var duplicated);
+        if (duplicated || value is not { Length: Version00Length }
+            || value[0] != '0' || value[1] != '0' || value[2] != '-' || value[35] != '-' || value[52] != '-'
+            || value[53] != '0' || (value[54] != '0' && value[54] != '1')
+            || !HexIds.IsLowerHexNonZero(value.AsSpan(3, HexIds.TraceIdLength), HexIds.TraceIdLength)
+            || !HexIds.IsLowerHexNonZero(value.AsSpan(36, HexIds.SpanIdLength), HexIds.SpanIdLength))
         {
-            state = TraceStateList.Read(fields, out var malformed);
-            if (malformed)
-            {
-                Diagnostics.InvalidContext(Name);
-            }
+            return false;
         }
 
-        return new ActivityContext(traceId, spanId, flags, state, isRemote: true);
+        traceparent = value;
+        traceState = ReadTraceState(carrier, getter);
+        return true;
+    }
+
+    /// <summary>
+    /// "Failure to parse tracestate MUST NOT affect the parsing of traceparent": a malformed tracestate
+    /// is discarded (and counted), the traceparent still stands.
+    /// </summary>
+    private string? ReadTraceState<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        var fields = getter(carrier, TraceState);
+        if (fields is null)
+        {
+            return null;
+        }
+
+        var state = TraceStateList.Read(fields, out var malformed);
+        if (malformed)
+        {
+            Diagnostics.InvalidContext(Name);
+        }
+
+        return state;
     }
 
     public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)

@@ -63,6 +63,15 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
         var source = ExtractSource.Rent(carrier, getter);
         try
         {
+            // The common W3C case: a canonical traceparent that wins is handed back as sent, its ids
+            // checked but not parsed (hosting parses them once, for its Activity).
+            if (_propagator.LeadingTraceContext is { } w3c && w3c.TryReadCanonical(source, ExtractSource.Get, out var parent, out var state))
+            {
+                traceId = parent;
+                traceState = state;
+                return;
+            }
+
             var context = _propagator.ExtractContext(source, ExtractSource.Get);
             if (InjectionContext.IsValid(context))
             {
@@ -128,7 +137,9 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
     /// <summary>
     /// A .NET getter callback seen as an OpenTelemetry getter. One per thread, reused call after call
     /// (taken out while in use, so a nested extraction gets its own), so that an extraction allocates
-    /// only what the formats read.
+    /// only what the formats read. A header read as one value comes back in the same one-element array
+    /// each time, overwritten by the next read: the SDK's formats (the only readers) take what they
+    /// need from a read before they make the next.
     /// </summary>
     private sealed class ExtractSource : ICarrierKeys
     {
@@ -137,6 +148,7 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
         [ThreadStatic]
         private static ExtractSource? t_free;
 
+        private readonly string[] _one = new string[1];
         private object? _carrier;
         private PropagatorGetterCallback? _getter;
 
@@ -159,6 +171,7 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
             _carrier = null;
             _getter = null;
             TraceParent = null;
+            _one[0] = null!;
             t_free = this;
         }
 
@@ -176,7 +189,13 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
                 TraceParent = value;
             }
 
-            return values ?? (value is null ? null : [value]);
+            if (values is not null || value is null)
+            {
+                return values;
+            }
+
+            _one[0] = value;
+            return _one;
         }
     }
 
