@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 using Tracing.Sdk.Propagation;
 
 namespace Tracing.Sdk.Tests.Propagation;
@@ -68,6 +69,49 @@ public sealed class TracingDistributedContextPropagatorTests
         Create("tracecontext").ExtractTraceIdAndState(headers, s_headerGetter, out var traceparent, out _);
 
         Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, expectedForm, traceId, spanId), traceparent);
+    }
+
+    [Theory]
+    [InlineData("00-{0}-{1}-01", true)] // upper-case ids: not W3C (lower-case hex only)
+    [InlineData("00-00000000000000000000000000000000-{1}-01", false)] // all-zero trace id
+    [InlineData("00-{0}-0000000000000000-01", false)] // all-zero parent id
+    [InlineData("00-{0}-{1}-0x", false)] // flags not hex
+    [InlineData("00_{0}-{1}-01", false)] // wrong delimiter
+    public void ExtractTraceIdAndState_GivesNoTraceparent_ForAnInvalidOneOfCanonicalLength(string sentForm, bool upperCase)
+    {
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        var spanId = ActivitySpanId.CreateRandom().ToHexString();
+        var sent = string.Format(System.Globalization.CultureInfo.InvariantCulture, sentForm, traceId, spanId);
+        var headers = new HeaderDictionary { ["traceparent"] = upperCase ? sent.ToUpperInvariant() : sent, ["tracestate"] = "a=1" };
+
+        Create("tracecontext").ExtractTraceIdAndState(headers, s_headerGetter, out var traceparent, out var tracestate);
+
+        Assert.Null(traceparent);
+        Assert.Null(tracestate);
+    }
+
+    [Fact]
+    public void ExtractTraceIdAndState_GivesNoTraceparent_WhenTwoAreSent()
+    {
+        var one = $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+        var other = $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+        var headers = new HeaderDictionary { ["traceparent"] = new StringValues([one, other]) };
+
+        Create("tracecontext").ExtractTraceIdAndState(headers, s_headerGetter, out var traceparent, out _);
+
+        Assert.Null(traceparent);
+    }
+
+    [Fact]
+    public void ExtractTraceIdAndState_KeepsACanonicalTraceparent_AndDropsAMalformedTracestate()
+    {
+        var sent = $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+        var headers = new HeaderDictionary { ["traceparent"] = sent, ["tracestate"] = "not a member" };
+
+        Create("tracecontext").ExtractTraceIdAndState(headers, s_headerGetter, out var traceparent, out var tracestate);
+
+        Assert.Same(sent, traceparent);
+        Assert.Null(tracestate);
     }
 
     [Fact]
