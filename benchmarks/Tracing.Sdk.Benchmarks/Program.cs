@@ -11,6 +11,7 @@ using Tracing.Sdk.Benchmarks.Upstream;
 //   -- --spans                     spans of AddTracing and of OpenTelemetry's instrumentation side by side
 //   -- --cpu [rounds] [operations] CPU time per request of the comparison's benchmarks, variants alternating
 //   -- --pipeline-cpu [rounds] [spans]  SpanPipelineBenchmarks by the thread's CPU time, raw and AddTracing alternating
+//   -- --baseline-cpu <Class> [rounds] [calls]  a benchmark class's methods by thread CPU time, each alternating with its baseline
 switch (args)
 {
     case ["--spans"]:
@@ -27,6 +28,13 @@ switch (args)
             Console.Out,
             pipeline.Length > 0 ? int.Parse(pipeline[0], CultureInfo.InvariantCulture) : 21,
             pipeline.Length > 1 ? int.Parse(pipeline[1], CultureInfo.InvariantCulture) : 200_000);
+        return;
+    case ["--baseline-cpu", var benchmarkClass, .. var counts]:
+        BaselineCpuComparison.Run(
+            Console.Out,
+            typeof(Program).Assembly.GetTypes().Single(t => t.Name == benchmarkClass),
+            counts.Length > 0 ? int.Parse(counts[0], CultureInfo.InvariantCulture) : 15,
+            counts.Length > 1 ? int.Parse(counts[1], CultureInfo.InvariantCulture) : 200_000);
         return;
     case ["--cpu-child", var target, var variant, var operations]:
         await CpuComparison.RunChildAsync(Console.Out, target, Enum.Parse<TracingVariant>(variant), int.Parse(operations, CultureInfo.InvariantCulture));

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
+using Tracing.Sdk.Benchmarks.Support;
 
 namespace Tracing.Sdk.Benchmarks.Sampling;
 
@@ -11,8 +11,6 @@ namespace Tracing.Sdk.Benchmarks.Sampling;
 /// </summary>
 internal static class SpanPipelineCpu
 {
-    private const int ThreadCpuClock = 3;
-
     public static void Run(TextWriter output, int rounds, int spans)
     {
         output.WriteLine("| span | raw OpenTelemetry, ns (best round) | raw + the two sampler tags, ns (best round) | AddTracing, ns (best round) | AddTracing / raw, median of rounds | ratio range | AddTracing / (raw + tags), median of rounds |");
@@ -54,29 +52,5 @@ internal static class SpanPipelineCpu
         }
     }
 
-    private static double Time(Action operation, int spans)
-    {
-        var start = ThreadCpuNanoseconds();
-        for (var i = 0; i < spans; i++)
-        {
-            operation();
-        }
-
-        return (ThreadCpuNanoseconds() - start) / (double)spans;
-    }
-
-    private static long ThreadCpuNanoseconds() =>
-        clock_gettime(ThreadCpuClock, out var time) == 0 ? (time.Seconds * 1_000_000_000L) + time.Nanoseconds : throw new InvalidOperationException("clock_gettime failed");
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-#pragma warning disable SYSLIB1054, CA5392 // a benchmark helper: plain P/Invoke of libc is fine
-    private static extern int clock_gettime(int clock, out TimeSpec time);
-#pragma warning restore SYSLIB1054, CA5392
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
+    private static double Time(Action operation, int spans) => ThreadCpuTime.PerCall(operation, spans);
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using OpenTelemetry.Context.Propagation;
+using Tracing.Sdk.Diagnostics;
 
 namespace Tracing.Sdk.Propagation;
 
@@ -38,7 +40,28 @@ internal sealed class B3MultiFormat : FormatPropagator
 
     public override ISet<string> Fields => s_fields;
 
-    public override ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+    public override ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter) => Read(carrier, getter);
+
+    /// <inheritdoc/>
+    /// <remarks>Calls <c>Read</c> directly, not through the generic virtual <see cref="ExtractContext"/> (see <see cref="FormatPropagator"/>).</remarks>
+    public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        if (!ShouldExtract(context, carrier, getter))
+        {
+            return context;
+        }
+
+        try
+        {
+            return Extracted(context, Read(carrier, getter));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Failed(context, ex);
+        }
+    }
+
+    private ActivityContext Read<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
         if (_readSingle && getter(carrier, B3SingleFormat.HeaderName) is not null)
         {
@@ -94,7 +117,28 @@ internal sealed class B3MultiFormat : FormatPropagator
         return new ActivityContext(traceId, spanId, sampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, null, isRemote: true);
     }
 
-    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
+    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter) => Write(context, carrier, setter);
+
+    /// <inheritdoc/>
+    /// <remarks>Calls <c>Write</c> directly, not through the generic virtual <c>Inject</c> (see <see cref="FormatPropagator"/>).</remarks>
+    public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
+    {
+        if (!CanInject(context, carrier, setter))
+        {
+            return;
+        }
+
+        try
+        {
+            Write(InjectionContext.From(context), carrier, setter);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            TracingEventSource.Log.ComponentFailed(Name, ex.Message);
+        }
+    }
+
+    private static void Write<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
     {
         setter(carrier, TraceIdHeader, context.Context.TraceId.ToHexString());
         setter(carrier, SpanIdHeader, context.Context.SpanId.ToHexString());

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using OpenTelemetry.Context.Propagation;
+using Tracing.Sdk.Diagnostics;
 
 namespace Tracing.Sdk.Propagation;
 
@@ -27,7 +29,28 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
 
     public override ISet<string> Fields => s_fields;
 
-    public override ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+    public override ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter) => Read(carrier, getter);
+
+    /// <inheritdoc/>
+    /// <remarks>Calls <c>Read</c> directly, not through the generic virtual <see cref="ExtractContext"/> (see <see cref="FormatPropagator"/>).</remarks>
+    public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        if (!ShouldExtract(context, carrier, getter))
+        {
+            return context;
+        }
+
+        try
+        {
+            return Extracted(context, Read(carrier, getter));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Failed(context, ex);
+        }
+    }
+
+    private ActivityContext Read<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
         var value = ReadSingle(carrier, getter, HeaderName);
         if (value is null)
@@ -44,7 +67,28 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
         return default;
     }
 
-    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
+    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter) => Write(context, carrier, setter);
+
+    /// <inheritdoc/>
+    /// <remarks>Calls <c>Write</c> directly, not through the generic virtual <c>Inject</c> (see <see cref="FormatPropagator"/>).</remarks>
+    public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
+    {
+        if (!CanInject(context, carrier, setter))
+        {
+            return;
+        }
+
+        try
+        {
+            Write(InjectionContext.From(context), carrier, setter);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            TracingEventSource.Log.ComponentFailed(Name, ex.Message);
+        }
+    }
+
+    private static void Write<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
     {
         // '\0': no sampling state (a deferred context passed through), {TraceId}-{SpanId} alone.
         var state = context.IsDebug ? 'd' : context.IsDeferred ? '\0' : context.Sampled ? '1' : '0';

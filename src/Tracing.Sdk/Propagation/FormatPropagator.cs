@@ -36,6 +36,11 @@ internal abstract class FormatPropagator(PropagationDiagnostics diagnostics) : T
     public abstract void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter);
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The formats that carry only a context override this (and <see cref="Inject{T}(PropagationContext, T, Action{T, string, string})"/>)
+    /// to call their own reader directly: through <see cref="ExtractContext"/>, a generic virtual method,
+    /// each call would pay a runtime lookup about as long as parsing a <c>traceparent</c>.
+    /// </remarks>
     public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
         if (carrier is null || getter is null)
@@ -48,12 +53,7 @@ internal abstract class FormatPropagator(PropagationDiagnostics diagnostics) : T
             var activityContext = context.ActivityContext;
             if (CarriesContext && !InjectionContext.IsValid(activityContext))
             {
-                activityContext = ExtractContext(carrier, getter);
-                if (DebugSampling.IsRootRequest(activityContext))
-                {
-                    // A request for a new debug root is no parent: only hosting hands it to a root.
-                    activityContext = context.ActivityContext;
-                }
+                activityContext = AsParent(context, ExtractContext(carrier, getter));
             }
 
             var baggage = context.Baggage;
@@ -68,16 +68,14 @@ internal abstract class FormatPropagator(PropagationDiagnostics diagnostics) : T
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The getter is caller code; whatever it throws, extraction yields "no context".
-            TracingEventSource.Log.ComponentFailed(Name, ex.Message);
-            return context;
+            return Failed(context, ex);
         }
     }
 
     /// <inheritdoc/>
     public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
-        if (carrier is null || setter is null || !InjectionContext.IsValid(context.ActivityContext))
+        if (!CanInject(context, carrier, setter))
         {
             return;
         }
@@ -91,6 +89,30 @@ internal abstract class FormatPropagator(PropagationDiagnostics diagnostics) : T
             TracingEventSource.Log.ComponentFailed(Name, ex.Message);
         }
     }
+
+    /// <summary>Whether a context-only format reads <paramref name="carrier"/>: there is one to read, and no valid context yet.</summary>
+    protected static bool ShouldExtract<T>(in PropagationContext context, T carrier, Delegate? getter) =>
+        carrier is not null && getter is not null && !InjectionContext.IsValid(context.ActivityContext);
+
+    /// <summary><paramref name="extracted"/> as the parent, over <paramref name="context"/>'s baggage.</summary>
+    protected static PropagationContext Extracted(in PropagationContext context, in ActivityContext extracted) =>
+        new(AsParent(context, extracted), context.Baggage);
+
+    /// <summary>What an extraction whose getter threw yields: <paramref name="context"/> unchanged, the failure logged.</summary>
+    protected PropagationContext Failed(in PropagationContext context, Exception exception)
+    {
+        // The getter is caller code; whatever it throws, extraction yields "no context".
+        TracingEventSource.Log.ComponentFailed(Name, exception.Message);
+        return context;
+    }
+
+    /// <summary>Whether <paramref name="context"/> is written to <paramref name="carrier"/> at all.</summary>
+    protected static bool CanInject<T>(in PropagationContext context, T carrier, Delegate? setter) =>
+        carrier is not null && setter is not null && InjectionContext.IsValid(context.ActivityContext);
+
+    /// <summary>A request for a new debug root is no parent: only hosting hands it to a root.</summary>
+    private static ActivityContext AsParent(in PropagationContext context, in ActivityContext extracted) =>
+        DebugSampling.IsRootRequest(extracted) ? context.ActivityContext : extracted;
 
     /// <summary>The header's only value; <see langword="null"/> when absent. Several values set <paramref name="duplicated"/>.</summary>
     protected static string? SingleValue(IEnumerable<string>? values, out bool duplicated)

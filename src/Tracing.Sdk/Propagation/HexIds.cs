@@ -21,6 +21,9 @@ internal static class HexIds
 
     public static bool IsLowerHex(ReadOnlySpan<char> value) => !value.ContainsAnyExcept(s_lowerHex);
 
+    /// <summary>A lower-case hex digit.</summary>
+    public static bool IsLowerHexDigit(char c) => (uint)(c - '0') <= 9 || (uint)(c - 'a') <= 5;
+
     /// <summary>32 lower-case hex digits, not all zero (W3C <c>trace-id</c>).</summary>
     public static bool TryParseTraceId(ReadOnlySpan<char> value, out ActivityTraceId traceId)
     {

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text;
+using OpenTelemetry.Context.Propagation;
+using Tracing.Sdk.Diagnostics;
 
 namespace Tracing.Sdk.Propagation;
 
@@ -96,7 +98,28 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
         }
     }
 
-    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
+    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter) => Write(context, carrier, setter);
+
+    /// <inheritdoc/>
+    /// <remarks>Calls <c>Write</c> directly, not through the generic virtual <c>Inject</c> (see <see cref="FormatPropagator"/>).</remarks>
+    public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
+    {
+        if (!CanInject(context, carrier, setter))
+        {
+            return;
+        }
+
+        try
+        {
+            Write(InjectionContext.From(context), carrier, setter);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            TracingEventSource.Log.ComponentFailed(Name, ex.Message);
+        }
+    }
+
+    private static void Write<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
     {
         var flags = context.IsDebug ? SampledFlag | DebugFlag : context.Sampled ? SampledFlag : 0;
         var parent = context.ParentSpanId;

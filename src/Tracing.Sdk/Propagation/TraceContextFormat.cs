@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using OpenTelemetry.Context.Propagation;
+using Tracing.Sdk.Diagnostics;
 
 namespace Tracing.Sdk.Propagation;
 
@@ -23,7 +25,28 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
 
     public override ISet<string> Fields => s_fields;
 
-    public override ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+    public override ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter) => Read(carrier, getter);
+
+    /// <inheritdoc/>
+    /// <remarks>Calls <c>Read</c> directly, not through the generic virtual <see cref="ExtractContext"/> (see <see cref="FormatPropagator"/>).</remarks>
+    public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        if (!ShouldExtract(context, carrier, getter))
+        {
+            return context;
+        }
+
+        try
+        {
+            return Extracted(context, Read(carrier, getter));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Failed(context, ex);
+        }
+    }
+
+    private ActivityContext Read<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
         var traceparent = ReadSingle(carrier, getter, TraceParent);
         if (traceparent is null)
@@ -87,7 +110,28 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
         return state;
     }
 
-    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
+    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter) => Write(context, carrier, setter);
+
+    /// <inheritdoc/>
+    /// <remarks>Calls <c>Write</c> directly, not through the generic virtual <c>Inject</c> (see <see cref="FormatPropagator"/>).</remarks>
+    public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
+    {
+        if (!CanInject(context, carrier, setter))
+        {
+            return;
+        }
+
+        try
+        {
+            Write(InjectionContext.From(context), carrier, setter);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            TracingEventSource.Log.ComponentFailed(Name, ex.Message);
+        }
+    }
+
+    private static void Write<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
     {
         setter(carrier, TraceParent, IdOf(context.GivenSpan, context.Context) ?? Format(context.Context));
 
@@ -164,14 +208,15 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
             return false;
         }
 
-        var version = value[..2];
-        if (!HexIds.IsLowerHex(version) || version.SequenceEqual("ff"))
+        // Two-character fields are checked character by character (cheaper than a vector search).
+        var (v0, v1) = (value[0], value[1]);
+        if (!HexIds.IsLowerHexDigit(v0) || !HexIds.IsLowerHexDigit(v1) || (v0 == 'f' && v1 == 'f'))
         {
             // §3.2.2.1: version ff is forbidden; versions are lower-case hex.
             return false;
         }
 
-        if (version.SequenceEqual("00"))
+        if (v0 == '0' && v1 == '0')
         {
             if (value.Length != Version00Length)
             {
@@ -185,7 +230,7 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
         }
 
         var flagChars = value.Slice(53, 2);
-        if (!HexIds.IsLowerHex(flagChars)
+        if (!HexIds.IsLowerHexDigit(flagChars[0]) || !HexIds.IsLowerHexDigit(flagChars[1])
             || !HexIds.TryParseTraceId(value.Slice(3, HexIds.TraceIdLength), out traceId)
             || !HexIds.TryParseSpanId(value.Slice(36, HexIds.SpanIdLength), out spanId))
         {
