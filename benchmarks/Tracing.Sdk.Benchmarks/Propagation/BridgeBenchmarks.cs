@@ -34,6 +34,17 @@ public class BridgeBenchmarks
         ["traceparent"] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
     };
 
+    // A bridge for a mixed estate (W3C first, then B3) and a B3 caller: the context is not W3C's, so
+    // every format is asked and the traceparent hosting parses is formatted.
+    private readonly DistributedContextPropagator _mixedBridge =
+        new TracingDistributedContextPropagator(new CompositeFormat([
+            new TraceContextFormat(PropagationDiagnostics.Unmetered), new B3SingleFormat(PropagationDiagnostics.Unmetered), new BaggageFormat(PropagationDiagnostics.Unmetered)]));
+
+    private readonly Dictionary<string, string> _incomingB3 = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["b3"] = "0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-1",
+    };
+
     private Activity _span = null!;
 
     [GlobalSetup]
@@ -75,6 +86,13 @@ public class BridgeBenchmarks
     public string? ExtractBridge()
     {
         _bridge.ExtractTraceIdAndState(_incoming, s_getter, out var traceId, out _);
+        return traceId;
+    }
+
+    [Benchmark(Description = "extract: AddTracing's bridge, B3 caller (tracecontext,b3,baggage)")]
+    public string? ExtractBridgeB3()
+    {
+        _mixedBridge.ExtractTraceIdAndState(_incomingB3, s_getter, out var traceId, out _);
         return traceId;
     }
 }

@@ -42,6 +42,9 @@ internal sealed class B3MultiFormat : FormatPropagator
 
     public override ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter) => Read(carrier, getter);
 
+    internal override ActivityContext ExtractContext(TracingDistributedContextPropagator.ExtractSource source) =>
+        Read(source, TracingDistributedContextPropagator.ExtractSource.Get);
+
     /// <inheritdoc/>
     /// <remarks>Calls <c>Read</c> directly, not through the generic virtual <see cref="ExtractContext"/> (see <see cref="FormatPropagator"/>).</remarks>
     public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
@@ -118,6 +121,9 @@ internal sealed class B3MultiFormat : FormatPropagator
     }
 
     public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter) => Write(context, carrier, setter);
+
+    internal override void Inject(in InjectionContext context, TracingDistributedContextPropagator.InjectTarget target) =>
+        Write(context, target, TracingDistributedContextPropagator.InjectTarget.Setter);
 
     /// <inheritdoc/>
     /// <remarks>Calls <c>Write</c> directly, not through the generic virtual <c>Inject</c> (see <see cref="FormatPropagator"/>).</remarks>

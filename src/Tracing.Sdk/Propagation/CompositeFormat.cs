@@ -72,7 +72,15 @@ internal sealed class CompositeFormat : TextMapPropagator
     /// The first valid context in configured order; else the first request for a new debug root
     /// (<see cref="DebugSampling.RootRequest"/>: a request with a parent is no root), else <see langword="default"/>.
     /// </summary>
-    public ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+    public ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter) =>
+        FirstContext(new GenericReader<T>(carrier, getter));
+
+    /// <summary>As <see cref="ExtractContext{T}"/>, for the .NET bridge's reader: each format called without a generic virtual lookup.</summary>
+    public ActivityContext ExtractContext(TracingDistributedContextPropagator.ExtractSource source) =>
+        FirstContext(new BridgeReader(source));
+
+    private ActivityContext FirstContext<TReader>(TReader reader)
+        where TReader : struct, IContextReader
     {
         ActivityContext rootRequest = default;
         var hasRootRequest = false;
@@ -83,7 +91,7 @@ internal sealed class CompositeFormat : TextMapPropagator
                 continue;
             }
 
-            var context = format.ExtractContext(carrier, getter);
+            var context = reader.Read(format);
             if (InjectionContext.IsValid(context))
             {
                 return context;
@@ -125,18 +133,57 @@ internal sealed class CompositeFormat : TextMapPropagator
     }
 
     /// <summary>Writes <paramref name="context"/> in every configured format.</summary>
-    public void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
+    public void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter) =>
+        InjectAll(context, new GenericWriter<T>(carrier, setter));
+
+    /// <summary>As <see cref="Inject{T}(in InjectionContext, T, Action{T, string, string})"/>, for the .NET bridge's writer.</summary>
+    public void Inject(in InjectionContext context, TracingDistributedContextPropagator.InjectTarget target) =>
+        InjectAll(context, new BridgeWriter(target));
+
+    private void InjectAll<TWriter>(in InjectionContext context, TWriter writer)
+        where TWriter : struct, IContextWriter
     {
         foreach (var format in _formats)
         {
             try
             {
-                format.Inject(context, carrier, setter);
+                writer.Write(format, context);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 TracingEventSource.Log.ComponentFailed(format.Name, ex.Message);
             }
         }
+    }
+
+    /// <summary>How <see cref="FirstContext"/> asks one format (a struct, so each kind of reader gets its own compiled loop).</summary>
+    private interface IContextReader
+    {
+        ActivityContext Read(FormatPropagator format);
+    }
+
+    private interface IContextWriter
+    {
+        void Write(FormatPropagator format, in InjectionContext context);
+    }
+
+    private readonly struct GenericReader<T>(T carrier, Func<T, string, IEnumerable<string>?> getter) : IContextReader
+    {
+        public ActivityContext Read(FormatPropagator format) => format.ExtractContext(carrier, getter);
+    }
+
+    private readonly struct BridgeReader(TracingDistributedContextPropagator.ExtractSource source) : IContextReader
+    {
+        public ActivityContext Read(FormatPropagator format) => format.ExtractContext(source);
+    }
+
+    private readonly struct GenericWriter<T>(T carrier, Action<T, string, string> setter) : IContextWriter
+    {
+        public void Write(FormatPropagator format, in InjectionContext context) => format.Inject(context, carrier, setter);
+    }
+
+    private readonly struct BridgeWriter(TracingDistributedContextPropagator.InjectTarget target) : IContextWriter
+    {
+        public void Write(FormatPropagator format, in InjectionContext context) => format.Inject(context, target);
     }
 }

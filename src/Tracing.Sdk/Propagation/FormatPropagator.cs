@@ -35,6 +35,17 @@ internal abstract class FormatPropagator(PropagationDiagnostics diagnostics) : T
     /// <summary>Writes <paramref name="context"/> in this format.</summary>
     public abstract void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter);
 
+    /// <summary>
+    /// <see cref="ExtractContext"/> for the .NET bridge's reader, a plain virtual call: the context
+    /// formats override it to call their reader directly (see <see cref="Extract"/>).
+    /// </summary>
+    internal virtual ActivityContext ExtractContext(TracingDistributedContextPropagator.ExtractSource source) =>
+        ExtractContext(source, TracingDistributedContextPropagator.ExtractSource.Get);
+
+    /// <summary><see cref="Inject{T}(in InjectionContext, T, Action{T, string, string})"/> for the .NET bridge's writer, a plain virtual call.</summary>
+    internal virtual void Inject(in InjectionContext context, TracingDistributedContextPropagator.InjectTarget target) =>
+        Inject(context, target, TracingDistributedContextPropagator.InjectTarget.Setter);
+
     /// <inheritdoc/>
     /// <remarks>
     /// The formats that carry only a context override this (and <see cref="Inject{T}(PropagationContext, T, Action{T, string, string})"/>)

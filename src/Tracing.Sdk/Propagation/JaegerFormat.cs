@@ -100,6 +100,9 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
 
     public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter) => Write(context, carrier, setter);
 
+    internal override void Inject(in InjectionContext context, TracingDistributedContextPropagator.InjectTarget target) =>
+        Write(context, target, TracingDistributedContextPropagator.InjectTarget.Setter);
+
     /// <inheritdoc/>
     /// <remarks>Calls <c>Write</c> directly, not through the generic virtual <c>Inject</c> (see <see cref="FormatPropagator"/>).</remarks>
     public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)

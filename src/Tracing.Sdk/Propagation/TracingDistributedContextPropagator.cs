@@ -39,7 +39,7 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
         var target = InjectTarget.Rent(carrier, setter);
         try
         {
-            _propagator.Inject(InjectionContext.From(activity), target, static (t, name, value) => t.Set(name, value));
+            _propagator.Inject(InjectionContext.From(activity), target);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -72,7 +72,7 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
                 return;
             }
 
-            var context = _propagator.ExtractContext(source, ExtractSource.Get);
+            var context = _propagator.ExtractContext(source);
             if (InjectionContext.IsValid(context))
             {
                 // The caller's own traceparent when it already says exactly this context (the common
@@ -141,7 +141,7 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
     /// each time, overwritten by the next read: the SDK's formats (the only readers) take what they
     /// need from a read before they make the next.
     /// </summary>
-    private sealed class ExtractSource : ICarrierKeys
+    internal sealed class ExtractSource : ICarrierKeys
     {
         public static readonly Func<ExtractSource, string, IEnumerable<string>?> Get = static (source, name) => source.Read(name);
 
@@ -205,7 +205,7 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
     /// thread, reused call after call (taken out while in use, so a nested injection gets its own), so
     /// that an injection allocates only the header values.
     /// </summary>
-    private sealed class InjectTarget
+    internal sealed class InjectTarget
     {
         [ThreadStatic]
         private static InjectTarget? t_free;
@@ -213,6 +213,8 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
         private readonly List<string> _written = new(4);
         private object? _carrier;
         private PropagatorSetterCallback? _setter;
+
+        public static readonly Action<InjectTarget, string, string> Setter = static (target, name, value) => target.Set(name, value);
 
         public static InjectTarget Rent(object? carrier, PropagatorSetterCallback setter)
         {
