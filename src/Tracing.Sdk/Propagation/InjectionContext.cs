@@ -40,7 +40,11 @@ internal readonly struct InjectionContext(ActivityContext context, Baggage bagga
     /// Whether the span is debug (B3 <c>d</c>, Jaeger flag <c>0x2</c> onward), or the context is a remote
     /// one whose caller asked for debug, injected as it was extracted (the request is passed on, not decided).
     /// </summary>
-    public bool IsDebug => (Context.IsRemote && DebugSampling.IsMarker(Context.TraceState)) || DebugPropagation.IsDebug(Span);
+    public bool IsDebug =>
+        (Context.IsRemote && DebugSampling.IsMarker(Context.TraceState))
+
+        // No span is looked up (an async-local read) while no debug span was ever sampled.
+        || (DebugSampling.AnySampled && DebugPropagation.IsDebug(Span));
 
     /// <summary>The span's local parent id, when known.</summary>
     public ActivitySpanId ParentSpanId => Span?.ParentSpanId ?? default;
