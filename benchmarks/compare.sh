@@ -9,7 +9,9 @@
 #   gRPC unary call                          Grpc/GrpcUnaryCallBenchmarks       (HttpClient's own span; a process per mode)
 #   Jaeger UDP serialisation                 Exporters/JaegerUdp/JaegerSerializationBenchmarks
 # usage: bash benchmarks/compare.sh [extra BenchmarkDotNet arguments]   (default job: short, 10 iterations)
-# Output: BenchmarkDotNet.Artifacts/compare.md (the header and every *-report-github.md of the run).
+# Then the CPU-bound paths again by thread CPU time, each alternating with its baseline in rounds
+# (--pipeline-cpu, --baseline-cpu): steadier than BenchmarkDotNet's times when other processes share the cores.
+# Output: BenchmarkDotNet.Artifacts/compare.md (the header, every *-report-github.md of the run, the CPU-time tables).
 # On a shared machine the allocation columns are exact and the time columns are as noisy as the load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +31,17 @@ rm -rf BenchmarkDotNet.Artifacts/results
 dotnet run -c Release --no-build --project benchmarks/Tracing.Sdk.Benchmarks -- \
   --filter "${filters[@]}" "${job[@]}" "$@"
 
+bench=benchmarks/Tracing.Sdk.Benchmarks/bin/Release/net10.0/Tracing.Sdk.Benchmarks.dll
+cpu_tables=$(
+  echo "## Thread CPU time, alternating with the baseline"
+  echo
+  dotnet "$bench" --pipeline-cpu 21 200000
+  for class in ExtractBenchmarks InjectBenchmarks BridgeBenchmarks; do
+    echo
+    dotnet "$bench" --baseline-cpu "$class" 15 300000
+  done
+)
+
 out=BenchmarkDotNet.Artifacts/compare.md
 {
   echo "# Issue 15 comparison"
@@ -44,5 +57,7 @@ out=BenchmarkDotNet.Artifacts/compare.md
     echo
     cat "$report"
   done
+  echo
+  echo "$cpu_tables"
 } > "$out"
 echo "wrote $out"
