@@ -115,12 +115,19 @@ internal sealed class GrpcNetClientActivityProcessor(bool? suppressHttpClientSpa
         base.Dispose(disposing);
     }
 
-    private static void Describe(Activity activity, GrpcMethod method)
+    /// <summary>
+    /// Gives <paramref name="activity"/> the SDK's name, attributes and status for <paramref name="method"/>;
+    /// with <paramref name="removeForeign"/>, the library's and the instrumentation's own attributes go.
+    /// </summary>
+    internal static void Describe(Activity activity, GrpcMethod method, bool removeForeign = true)
     {
         var hasCode = TryGetStatus(activity, out var code);
-        foreach (var key in s_foreignKeys)
+        if (removeForeign)
         {
-            activity.SetTag(key, null);
+            foreach (var key in s_foreignKeys)
+            {
+                activity.SetTag(key, null);
+            }
         }
 
         activity.DisplayName = method.SpanName;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using OpenTelemetry;
 using Tracing.Sdk.Diagnostics;
 using Tracing.Sdk.Http;
+using Tracing.Sdk.Metrics;
 
 namespace Tracing.Sdk.Grpc;
 
@@ -20,7 +21,8 @@ namespace Tracing.Sdk.Grpc;
 /// leaves the suppression and every provider exports it. Grpc.Net.Client runs each call in an async
 /// method of its own, so the suppression never reaches the caller.</item>
 /// <item>Stop: a call that ended with a status other than OK and a <c>grpc-message</c> from the server
-/// gets that message as its status description.</item>
+/// gets that message as its status description, and the Activity is named and given its status (also an
+/// unsampled one, while span metrics count somewhere in the process) before it stops.</item>
 /// </list>
 /// One process-wide subscription, held while at least one tracing host with the gRPC package runs.
 /// </summary>
@@ -95,20 +97,27 @@ internal sealed class GrpcNetClientDiagnostics : IObserver<DiagnosticListener>, 
     {
         try
         {
-            // Grpc.Net.Client writes both events with its Activity as Activity.Current.
+            // Grpc.Net.Client writes both events with its Activity as Activity.Current; one made through its
+            // source for some listener (a provider, or span metrics, which count calls nobody samples).
             var activity = Activity.Current;
-            if (!GrpcClientSpans.IsRecordedGrpcNetClientActivity(activity) || value.Value is not { } payload)
+            if (!GrpcClientSpans.IsGrpcNetClientActivity(activity) || activity!.Source.Name.Length == 0 || value.Value is not { } payload)
             {
                 return;
             }
 
             if (string.Equals(value.Key, StartEvent, StringComparison.Ordinal))
             {
-                OnStart(activity!, payload);
+                // An unsampled call too while span metrics count: they then see it as one client span, as the
+                // trace of a sampled one shows it (an unrecorded Activity leaves no suppression behind the call:
+                // it ends with the call's own async flow).
+                if (activity.IsAllDataRequested || SpanMetricsListener.AnyLive)
+                {
+                    OnStart(activity, payload);
+                }
             }
             else if (string.Equals(value.Key, StopEvent, StringComparison.Ordinal))
             {
-                OnStop(activity!, payload);
+                OnStop(activity, payload);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -160,20 +169,33 @@ internal sealed class GrpcNetClientDiagnostics : IObserver<DiagnosticListener>, 
 
     private static void OnStop(Activity activity, object payload)
     {
-        // Grpc.Net.Client tags the status just before this event.
-        if (activity.GetTagItem(Conventions.GrpcLibraryTags.StatusCode) is not string code
-            || string.Equals(code, "0", StringComparison.Ordinal)
-            || Payload.For(ref s_stop, payload.GetType()).Response.Read(payload) is not { } response)
+        var recorded = activity.IsAllDataRequested;
+        if (!recorded && !SpanMetricsListener.AnyLive)
         {
             return;
         }
 
-        // In the trailers, or in the headers of a Trailers-Only response.
-        if ((GrpcClientCall.TryReadStatus(response.TrailingHeaders, out _, out var message)
-                || GrpcClientCall.TryReadStatus(response.Headers, out _, out message))
-            && !string.IsNullOrEmpty(message))
+        // Grpc.Net.Client tags the status just before this event.
+        if (recorded
+            && activity.GetTagItem(Conventions.GrpcLibraryTags.StatusCode) is string code
+            && !string.Equals(code, "0", StringComparison.Ordinal)
+            && Payload.For(ref s_stop, payload.GetType()).Response.Read(payload) is { } response)
         {
-            activity.SetStatus(ActivityStatusCode.Error, message);
+            // In the trailers, or in the headers of a Trailers-Only response.
+            if ((GrpcClientCall.TryReadStatus(response.TrailingHeaders, out _, out var message)
+                    || GrpcClientCall.TryReadStatus(response.Headers, out _, out message))
+                && !string.IsNullOrEmpty(message))
+            {
+                activity.SetStatus(ActivityStatusCode.Error, message);
+            }
+        }
+
+        // Named and given its status before it stops, so that span metrics (which count it as it stops, in
+        // whatever order the listeners come) see the call as the trace does; the library's own tags stay
+        // for the processor (and OpenTelemetry's instrumentation) to read.
+        if (activity.GetTagItem(Conventions.GrpcLibraryTags.Method) is string path)
+        {
+            GrpcNetClientActivityProcessor.Describe(activity, GrpcMethod.FromPath(path), removeForeign: false);
         }
     }
 

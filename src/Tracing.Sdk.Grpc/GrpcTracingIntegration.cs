@@ -19,6 +19,7 @@ internal sealed class GrpcTracingIntegration : ITracingIntegration
 {
     public void Register(IServiceCollection services)
     {
+        Metrics.SpanMetricSources.GrpcNetClientDescribed = true;
         services.TryAddSingleton(static sp => new TracingInterceptor(sp.GetService<DistributedContextPropagator>()));
         TracerProviderConfiguration.ConfigureFirst(services, static (sp, builder) =>
         {
