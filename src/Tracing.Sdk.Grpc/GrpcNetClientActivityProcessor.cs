@@ -23,9 +23,27 @@ namespace Tracing.Sdk.Grpc;
 /// </para>
 /// </summary>
 /// <param name="suppressHttpClientSpans">The host's <c>Tracing:Grpc:SuppressHttpClientSpans</c>; <see langword="null"/> describes spans only.</param>
-internal sealed class GrpcNetClientActivityProcessor(bool? suppressHttpClientSpans = null) : BaseProcessor<Activity>
+/// <param name="propagator">The host's propagators, which the call's context is sent with.</param>
+internal sealed class GrpcNetClientActivityProcessor(bool? suppressHttpClientSpans = null, DistributedContextPropagator? propagator = null) : BaseProcessor<Activity>
 {
+    // The host that owns a starting call (only its processor sees the start: HostBoundProcessor) names its
+    // propagators for Grpc.Net.Client's start event, which follows on this thread.
+    [ThreadStatic]
+    private static Activity? t_starting;
+
+    [ThreadStatic]
+    private static DistributedContextPropagator? t_startingPropagator;
+
     private IDisposable? _diagnostics = suppressHttpClientSpans is { } suppress ? GrpcNetClientDiagnostics.Acquire(suppress) : null;
+
+    /// <summary>The propagators of the host that saw <paramref name="activity"/> start on this thread, if any.</summary>
+    internal static DistributedContextPropagator? TakeStartingPropagator(Activity activity)
+    {
+        var found = ReferenceEquals(t_starting, activity) ? t_startingPropagator : null;
+        t_starting = null;
+        t_startingPropagator = null;
+        return found;
+    }
 
     private const string MethodProperty = "Tracing.Sdk.Grpc.Method";
 
@@ -46,6 +64,12 @@ internal sealed class GrpcNetClientActivityProcessor(bool? suppressHttpClientSpa
 
     public override void OnStart(Activity data)
     {
+        if (propagator is not null && data.IsAllDataRequested && GrpcClientSpans.IsGrpcNetClientActivity(data))
+        {
+            t_starting = data;
+            t_startingPropagator = propagator;
+        }
+
         // Grpc.Net.Client tags the method before it starts the Activity, and the tag stays until the end
         // when only the SDK records the Grpc.Net.Client source: OnEnd reads it there, and nothing is kept
         // per call. OpenTelemetry's instrumentation removes the tag in its start event, which comes after

@@ -13,8 +13,8 @@ namespace Tracing.Sdk.Grpc;
 /// <list type="bullet">
 /// <item>Start: while HttpClient spans beneath gRPC spans are suppressed (<c>Tracing:Grpc:SuppressHttpClientSpans</c>,
 /// the default, in any running host), the gRPC span's context is injected into the request headers with
-/// the process-wide propagators (<see cref="DistributedContextPropagator.Current"/>, which <c>AddTracing</c>
-/// sets; HttpClient never overwrites a header that is set) and OpenTelemetry's suppression is entered
+/// the propagators of the host that records it (<see cref="DistributedContextPropagator.Current"/>, which
+/// <c>AddTracing</c> sets, for a call nobody records; HttpClient never overwrites a header that is set) and OpenTelemetry's suppression is entered
 /// for the rest of the call's flow (<see cref="SuppressInstrumentationScope.Enter"/>, as the
 /// instrumentation's <c>SuppressDownstreamInstrumentation</c> does), so HttpClient's span is not created.
 /// This comes after every provider has seen the Activity start, so the first provider to see it stop
@@ -155,13 +155,14 @@ internal sealed class GrpcNetClientDiagnostics : IObserver<DiagnosticListener>, 
 
     private static void OnStart(Activity activity, object payload)
     {
+        var hostPropagator = GrpcNetClientActivityProcessor.TakeStartingPropagator(activity);
         if (!Suppressing || OpenTelemetry.Sdk.SuppressInstrumentation
             || Payload.For(ref s_start, payload.GetType()).Request.Read(payload) is not { } request)
         {
             return;
         }
 
-        GrpcClientTracingHandler.Inject(DistributedContextPropagator.Current, activity, request);
+        GrpcClientTracingHandler.Inject(hostPropagator ?? DistributedContextPropagator.Current, activity, request);
 
         // Left by OpenTelemetry as the Activity stops (DecrementIfTriggered), in this same flow.
         SuppressInstrumentationScope.Enter();

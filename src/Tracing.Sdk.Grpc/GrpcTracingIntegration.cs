@@ -26,7 +26,9 @@ internal sealed class GrpcTracingIntegration : ITracingIntegration
             builder.AddSource(GrpcSpanNames.GrpcNetClientSource);
             builder.AddProcessor(new HostBoundProcessor(
                 sp.GetRequiredService<HostSpanFilter>(),
-                [new GrpcNetClientActivityProcessor(sp.GetRequiredService<IOptions<TracingOptions>>().Value.Grpc.SuppressHttpClientSpans)]));
+                [new GrpcNetClientActivityProcessor(
+                    sp.GetRequiredService<IOptions<TracingOptions>>().Value.Grpc.SuppressHttpClientSpans,
+                    sp.GetService<DistributedContextPropagator>())]));
         });
     }
 }
