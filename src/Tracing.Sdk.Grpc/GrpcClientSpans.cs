@@ -7,11 +7,12 @@ using Tracing.Sdk.Metrics;
 namespace Tracing.Sdk.Grpc;
 
 /// <summary>
-/// What the interceptor and the HTTP/2 handler share about a gRPC CLIENT span: its source, where it
-/// sits in the trace, and how it ends. Grpc.Net.Client starts an Activity of its own
-/// (<see cref="GrpcSpanNames.GrpcNetClientActivity"/>) between the caller and the HTTP layer; unless the
-/// app records it, it is never exported, so a span parented on it would hang loose in the trace. The
-/// caller is therefore the parent of our span, whichever layer starts it.
+/// What the interceptor and the HTTP/2 handler share about a gRPC CLIENT span of the SDK's own source:
+/// where it sits in the trace, and how it ends. Grpc.Net.Client starts an Activity of its own
+/// (<see cref="GrpcSpanNames.GrpcNetClientActivity"/>) between the caller and the HTTP layer. The SDK
+/// records it (it is then the call's span: see <see cref="GrpcNetClientActivityProcessor"/>), except under
+/// the interceptor, whose span is the call's and beneath which it is an unrecorded Activity; a span of
+/// ours is therefore the caller's child, never that Activity's.
 /// </summary>
 internal static class GrpcClientSpans
 {

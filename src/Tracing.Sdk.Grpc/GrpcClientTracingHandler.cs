@@ -5,27 +5,32 @@ using Tracing.Sdk.Conventions;
 namespace Tracing.Sdk.Grpc;
 
 /// <summary>
-/// Traces gRPC calls at the HTTP/2 layer Grpc.Net.Client sends them through: one CLIENT span per
-/// call, named <c>{package.Service}/{Method}</c> with the RPC semantic-convention attributes, ended
-/// by the call's status (see <see cref="GrpcClientCall"/>), the caller's child (Grpc.Net.Client's own
-/// Activity in between is skipped: see <see cref="GrpcClientSpans"/>). The trace context is injected
-/// into the request headers (the call's metadata) through a <see cref="DistributedContextPropagator"/>,
-/// with this span as the parent.
+/// The HTTP/2 side of a gRPC call's span.
 /// <para>
-/// When HttpClient spans are suppressed (the default) the call runs under OpenTelemetry's
-/// <see cref="SuppressInstrumentationScope"/>, so HttpClient's own span is not created and the call
-/// is one hop in the trace. The headers are injected here first, and HttpClient never overwrites a
-/// header that is already set, so the server's parent is this span.
+/// A call made by Grpc.Net.Client has its span already: Grpc.Net.Client's own Activity
+/// (<see cref="GrpcSpanNames.GrpcNetClientActivity"/>), which the SDK records (source
+/// <c>Grpc.Net.Client</c>, sampled as the caller's child) and <see cref="GrpcNetClientActivityProcessor"/>
+/// names and describes. This handler gives it <c>server.address</c> / <c>server.port</c> from the request
+/// URL and injects its context into the request headers (the call's metadata) through a
+/// <see cref="DistributedContextPropagator"/>. When HttpClient spans are suppressed (the default) the
+/// request is sent under OpenTelemetry's <see cref="SuppressInstrumentationScope"/>, so HttpClient's own
+/// span is not created and the call is one hop in the trace; HttpClient never overwrites a header that
+/// is already set, so the server's parent is the gRPC span. A call the <see cref="TracingInterceptor"/>
+/// traces (Grpc.Net.Client's Activity is not recorded under it) only gets the server's address on the
+/// interceptor's span; a call whose Grpc.Net.Client Activity the sampler dropped passes through.
 /// </para>
 /// <para>
-/// A call that already has its span makes none here: one the <see cref="TracingInterceptor"/> traces
-/// (this handler only adds the server's address to it), and one whose Grpc.Net.Client Activity the app
-/// records itself (OpenTelemetry's gRPC client instrumentation): that Activity is the call's span, and
-/// this handler propagates it and keeps HttpClient's span away as it would its own.
+/// A gRPC request not made by Grpc.Net.Client (a client sending gRPC over a plain <see cref="HttpClient"/>,
+/// or Grpc.Net.Client in a process whose provider does not record its source) gets a CLIENT span of
+/// this handler's own, named <c>{package.Service}/{Method}</c> with the RPC semantic-convention
+/// attributes, ended by the status read from the wire (see <see cref="GrpcClientCall"/>), the caller's
+/// child, injected and sent like the above.
 /// </para>
 /// </summary>
 internal sealed class GrpcClientTracingHandler : DelegatingHandler
 {
+    private static object? s_lastPort;
+
     private readonly DistributedContextPropagator? _propagator;
     private readonly bool _suppressHttpClientSpans;
     private readonly TimeProvider _time;
@@ -61,9 +66,15 @@ internal sealed class GrpcClientTracingHandler : DelegatingHandler
             return SendUnder(current!, request, cancellationToken);
         }
 
+        if (GrpcClientSpans.IsGrpcNetClientActivity(current) && current!.Source.Name.Length > 0)
+        {
+            // Grpc.Net.Client's Activity, created for a listener that dropped it: the call is not sampled.
+            return base.SendAsync(request, cancellationToken);
+        }
+
         if (!ReferenceEquals(current, caller))
         {
-            // Grpc.Net.Client's unrecorded Activity is current: start the span as the caller's child.
+            // Grpc.Net.Client's Activity made for nobody (no provider records its source) is current: start the span as the caller's child.
             Activity.Current = caller;
         }
 
@@ -91,8 +102,22 @@ internal sealed class GrpcClientTracingHandler : DelegatingHandler
         if (span.IsAllDataRequested && span.GetTagItem(SemanticConventions.ServerAddress) is null)
         {
             span.SetTag(SemanticConventions.ServerAddress, uri.IdnHost);
-            span.SetTag(SemanticConventions.ServerPort, uri.Port);
+            span.SetTag(SemanticConventions.ServerPort, BoxedPort(uri.Port));
         }
+    }
+
+    /// <summary>The port, boxed once for the port last seen (a channel calls one server).</summary>
+    private static object BoxedPort(int port)
+    {
+        var last = s_lastPort;
+        if (last is not null && (int)last == port)
+        {
+            return last;
+        }
+
+        object boxed = port;
+        s_lastPort = boxed;
+        return boxed;
     }
 
     private static TimeSpan? Timeout(HttpRequestMessage request) =>
@@ -156,11 +181,30 @@ internal sealed class GrpcClientTracingHandler : DelegatingHandler
         return response;
     }
 
-    /// <summary>The call's span is someone else's Activity: propagate it, and keep HttpClient's span away as for our own.</summary>
+    /// <summary>
+    /// The call's span is Grpc.Net.Client's Activity: propagate it, and keep HttpClient's span away unless
+    /// asked not to. The SDK's description of that Activity may have entered the suppression already
+    /// (a host's <c>SuppressHttpClientSpans</c>); this handler's own setting wins for its requests.
+    /// </summary>
     private Task<HttpResponseMessage> SendUnder(Activity span, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (!_suppressHttpClientSpans)
         {
+            // HttpClient's span is the gRPC span's child and the server's parent: HttpClient injects it.
+            if (!OpenTelemetry.Sdk.SuppressInstrumentation)
+            {
+                return base.SendAsync(request, cancellationToken);
+            }
+
+            using (SuppressInstrumentationScope.Begin(false))
+            {
+                return base.SendAsync(request, cancellationToken);
+            }
+        }
+
+        if (OpenTelemetry.Sdk.SuppressInstrumentation)
+        {
+            // GrpcNetClientDiagnostics has injected the span's context and suppressed the rest of the call.
             return base.SendAsync(request, cancellationToken);
         }
 
@@ -171,9 +215,11 @@ internal sealed class GrpcClientTracingHandler : DelegatingHandler
         }
     }
 
-    private void Inject(Activity activity, HttpRequestMessage request)
-    {
-        var propagator = _propagator ?? DistributedContextPropagator.Current;
+    private void Inject(Activity activity, HttpRequestMessage request) =>
+        Inject(_propagator ?? DistributedContextPropagator.Current, activity, request);
+
+    /// <summary>Injects <paramref name="activity"/>'s context into <paramref name="request"/>'s headers; a header already set is kept.</summary>
+    internal static void Inject(DistributedContextPropagator propagator, Activity activity, HttpRequestMessage request) =>
         propagator.Inject(activity, request, static (carrier, key, value) =>
         {
             // As HttpClient does: a header the caller set is the caller's decision.
@@ -182,5 +228,4 @@ internal sealed class GrpcClientTracingHandler : DelegatingHandler
                 message.Headers.TryAddWithoutValidation(key, value);
             }
         });
-    }
 }

@@ -15,9 +15,36 @@ namespace Tracing.Sdk.Grpc;
 /// every code but OK. What the library and the instrumentation add besides (<c>grpc.*</c>, newer
 /// semconv names, <c>error.type</c>, <c>network.*</c>) is removed; an app's own enrichment is kept.
 /// Runs ahead of the app's processors, after the instrumentation's stop event.
+/// <para>
+/// Made by a host (<paramref name="suppressHttpClientSpans"/> given), it also keeps
+/// <see cref="GrpcNetClientDiagnostics"/> listening while the host runs, which makes a recorded call one
+/// hop in the trace (HttpClient's span beneath it suppressed, its context sent) and gives a failed call
+/// the server's <c>grpc-message</c> as its status description.
+/// </para>
 /// </summary>
-internal sealed class GrpcNetClientActivityProcessor : BaseProcessor<Activity>
+/// <param name="suppressHttpClientSpans">The host's <c>Tracing:Grpc:SuppressHttpClientSpans</c>; <see langword="null"/> describes spans only.</param>
+/// <param name="propagator">The host's propagators, which the call's context is sent with.</param>
+internal sealed class GrpcNetClientActivityProcessor(bool? suppressHttpClientSpans = null, DistributedContextPropagator? propagator = null) : BaseProcessor<Activity>
 {
+    // The host that owns a starting call (only its processor sees the start: HostBoundProcessor) names its
+    // propagators for Grpc.Net.Client's start event, which follows on this thread.
+    [ThreadStatic]
+    private static Activity? t_starting;
+
+    [ThreadStatic]
+    private static DistributedContextPropagator? t_startingPropagator;
+
+    private IDisposable? _diagnostics = suppressHttpClientSpans is { } suppress ? GrpcNetClientDiagnostics.Acquire(suppress) : null;
+
+    /// <summary>The propagators of the host that saw <paramref name="activity"/> start on this thread, if any.</summary>
+    internal static DistributedContextPropagator? TakeStartingPropagator(Activity activity)
+    {
+        var found = ReferenceEquals(t_starting, activity) ? t_startingPropagator : null;
+        t_starting = null;
+        t_startingPropagator = null;
+        return found;
+    }
+
     private const string MethodProperty = "Tracing.Sdk.Grpc.Method";
 
     /// <summary>Attributes of Grpc.Net.Client and of OpenTelemetry's gRPC client instrumentation (any semconv version) that are not the SDK's.</summary>
@@ -29,11 +56,27 @@ internal sealed class GrpcNetClientActivityProcessor : BaseProcessor<Activity>
         "network.protocol.name", SemanticConventions.NetworkProtocolVersion, "server.socket.address",
     ];
 
+    /// <summary>
+    /// Whether OpenTelemetry's instrumentation was seen taking Grpc.Net.Client's tag off an Activity of
+    /// the recorded source (both in one app): from then on the method is kept at the start of every call.
+    /// </summary>
+    private static volatile bool s_tagTakenOff;
+
     public override void OnStart(Activity data)
     {
-        // Grpc.Net.Client tags the method before it starts the Activity; the instrumentation removes
-        // that tag in its start event, which comes after this.
+        if (propagator is not null && data.IsAllDataRequested && GrpcClientSpans.IsGrpcNetClientActivity(data))
+        {
+            t_starting = data;
+            t_startingPropagator = propagator;
+        }
+
+        // Grpc.Net.Client tags the method before it starts the Activity, and the tag stays until the end
+        // when only the SDK records the Grpc.Net.Client source: OnEnd reads it there, and nothing is kept
+        // per call. OpenTelemetry's instrumentation removes the tag in its start event, which comes after
+        // this; it adopts the Activity Grpc.Net.Client makes for nobody (no source name yet when this runs)
+        // or one of the recorded source: only then is the method kept on the Activity until the end.
         if (data.IsAllDataRequested
+            && (data.Source.Name.Length == 0 || s_tagTakenOff)
             && GrpcClientSpans.IsGrpcNetClientActivity(data)
             && data.GetTagItem(GrpcLibraryTags.Method) is string path)
         {
@@ -43,16 +86,17 @@ internal sealed class GrpcNetClientActivityProcessor : BaseProcessor<Activity>
 
     public override void OnEnd(Activity data)
     {
-        if (!data.IsAllDataRequested
-            || !GrpcClientSpans.IsGrpcNetClientActivity(data)
-            || data.GetCustomProperty(MethodProperty) is not GrpcMethod method)
+        if (!data.IsAllDataRequested || !GrpcClientSpans.IsGrpcNetClientActivity(data))
         {
             return;
         }
 
         try
         {
-            Describe(data, method);
+            if (MethodOf(data) is { } method)
+            {
+                Describe(data, method);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -60,12 +104,54 @@ internal sealed class GrpcNetClientActivityProcessor : BaseProcessor<Activity>
         }
     }
 
-    private static void Describe(Activity activity, GrpcMethod method)
+    /// <summary>
+    /// The call's method: Grpc.Net.Client's tag (the same path string on every call of a method, so the
+    /// parsed names come from a cache), or the one kept at the start for OpenTelemetry's instrumentation.
+    /// When the instrumentation took the tag off an Activity nothing was kept for, the name it gave the
+    /// Activity (<c>{package.Service}/{Method}</c>) says the method, and later calls keep it.
+    /// </summary>
+    private static GrpcMethod? MethodOf(Activity activity)
+    {
+        if (activity.GetTagItem(GrpcLibraryTags.Method) is string path)
+        {
+            return GrpcMethod.FromPath(path);
+        }
+
+        if (activity.GetCustomProperty(MethodProperty) is GrpcMethod kept)
+        {
+            return kept;
+        }
+
+        s_tagTakenOff = true;
+        var name = activity.DisplayName;
+        return name.Length > 0 && !string.Equals(name, activity.OperationName, StringComparison.Ordinal)
+            ? GrpcMethod.FromPath(name)
+            : null;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Interlocked.Exchange(ref _diagnostics, null)?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// Gives <paramref name="activity"/> the SDK's name, attributes and status for <paramref name="method"/>;
+    /// with <paramref name="removeForeign"/>, the library's and the instrumentation's own attributes go.
+    /// </summary>
+    internal static void Describe(Activity activity, GrpcMethod method, bool removeForeign = true)
     {
         var hasCode = TryGetStatus(activity, out var code);
-        foreach (var key in s_foreignKeys)
+        if (removeForeign)
         {
-            activity.SetTag(key, null);
+            foreach (var key in s_foreignKeys)
+            {
+                activity.SetTag(key, null);
+            }
         }
 
         activity.DisplayName = method.SpanName;

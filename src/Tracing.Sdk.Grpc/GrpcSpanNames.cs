@@ -19,10 +19,14 @@ internal static class GrpcSpanNames
     /// <summary>Request header with the time the caller allows the call (<c>TimeoutValue TimeoutUnit</c>).</summary>
     public const string TimeoutHeader = Conventions.GrpcProtocolNames.TimeoutHeader;
 
+    /// <summary>The <see cref="System.Diagnostics.ActivitySource"/> Grpc.Net.Client starts its Activity through (its <c>GrpcDiagnostics.ActivitySource</c>).</summary>
+    public const string GrpcNetClientSource = Conventions.GrpcLibraryTags.ClientSourceName;
+
     /// <summary>
     /// The Activity Grpc.Net.Client starts around every call (its <c>GrpcDiagnostics.ActivityName</c>):
-    /// a span only when the app records it (OpenTelemetry's <c>AddGrpcClientInstrumentation()</c>, or the
-    /// <c>Grpc.Net.Client</c> source), otherwise an unrecorded Activity that must not parent our span.
+    /// the call's span, recorded by the SDK through the <c>Grpc.Net.Client</c> source (or made a span by
+    /// OpenTelemetry's <c>AddGrpcClientInstrumentation()</c>); under the interceptor an unrecorded Activity
+    /// that must not parent the interceptor's span.
     /// </summary>
-    public const string GrpcNetClientActivity = "Grpc.Net.Client.GrpcOut";
+    public const string GrpcNetClientActivity = Conventions.GrpcLibraryTags.ClientActivityName;
 }

@@ -23,12 +23,15 @@ public static class GrpcTracing
     public static TracingInterceptor CreateInterceptor() => new(propagator: null);
 
     /// <summary>
-    /// Creates a handler that gives every gRPC call sent through it one CLIENT span named
-    /// <c>{package.Service}/{Method}</c>, ended by the call's <c>grpc-status</c> (or its cancellation,
-    /// deadline or failure), and injects the trace context into the call's metadata with the
-    /// process-wide propagators (<see cref="DistributedContextPropagator.Current"/>, which
-    /// <c>AddTracing</c> sets to the configured ones). HttpClient's span beneath it is suppressed, so a
-    /// call is one hop. Spans are recorded while a host with <c>AddTracing</c> runs.
+    /// Creates a handler for a Grpc.Net.Client channel. A call's span is Grpc.Net.Client's own Activity,
+    /// which <c>AddTracing</c> records and names <c>{package.Service}/{Method}</c>, ended with the status
+    /// Grpc.Net.Client reports (a channel without this handler gets that too); the handler adds
+    /// <c>server.address</c> / <c>server.port</c> from the request URL, injects the span's context into
+    /// the call's metadata with the process-wide propagators (<see cref="DistributedContextPropagator.Current"/>,
+    /// which <c>AddTracing</c> sets to the configured ones), and always suppresses HttpClient's span beneath
+    /// it, so a call is one hop. A gRPC request sent through it without Grpc.Net.Client gets a CLIENT span
+    /// of the handler's own, ended by the <c>grpc-status</c> read from the wire (or the call's cancellation,
+    /// deadline or failure). Spans are recorded while a host with <c>AddTracing</c> runs.
     /// </summary>
     /// <param name="inner">The handler that sends the calls; default a new <see cref="SocketsHttpHandler"/>.</param>
     /// <returns>A handler to pass as <c>GrpcChannelOptions.HttpHandler</c>.</returns>

@@ -10,12 +10,15 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class GrpcTracingHttpClientBuilderExtensions
 {
     /// <summary>
-    /// Gives every gRPC call of this client one CLIENT span named <c>{package.Service}/{Method}</c>,
-    /// ended by the call's <c>grpc-status</c> (or its cancellation, deadline or failure), and injects the
-    /// trace context into the call's metadata with the host's propagators. Works for any named or typed
-    /// client, including <c>services.AddGrpcClient&lt;T&gt;(...)</c>. HttpClient's span beneath it is
-    /// suppressed unless <c>Tracing:Grpc:SuppressHttpClientSpans</c> is <see langword="false"/>.
-    /// Calling it more than once for a client adds one handler.
+    /// Adds the gRPC tracing handler to this client. For a Grpc.Net.Client client
+    /// (<c>services.AddGrpcClient&lt;T&gt;(...)</c>) a call's span is Grpc.Net.Client's own Activity, which
+    /// <c>AddTracing</c> records and names <c>{package.Service}/{Method}</c>; the handler adds
+    /// <c>server.address</c> / <c>server.port</c> and injects the span's context into the call's metadata
+    /// with the host's propagators. Any other named or typed client sending gRPC requests gets one CLIENT
+    /// span per call of the handler's own, ended by the call's <c>grpc-status</c> (or its cancellation,
+    /// deadline or failure). HttpClient's span beneath either is suppressed unless
+    /// <c>Tracing:Grpc:SuppressHttpClientSpans</c> is <see langword="false"/>. Calling it more than once for a
+    /// client adds one handler.
     /// </summary>
     /// <param name="builder">The client's builder.</param>
     /// <returns><paramref name="builder"/>, for chaining.</returns>

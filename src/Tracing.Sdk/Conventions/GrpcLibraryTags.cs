@@ -8,6 +8,15 @@ namespace Tracing.Sdk.Conventions;
 /// </summary>
 internal static class GrpcLibraryTags
 {
+    /// <summary>
+    /// The <see cref="System.Diagnostics.ActivitySource"/> of Grpc.Net.Client's <c>Grpc.Net.Client.GrpcOut</c>
+    /// Activity, recorded by every host with the gRPC package (so it says nothing about whose span it is).
+    /// </summary>
+    public const string ClientSourceName = "Grpc.Net.Client";
+
+    /// <summary>The operation name of Grpc.Net.Client's Activity around a call (its <c>GrpcDiagnostics.ActivityName</c>).</summary>
+    public const string ClientActivityName = "Grpc.Net.Client.GrpcOut";
+
     /// <summary>The method path, <c>/{package.Service}/{Method}</c>.</summary>
     public const string Method = "grpc.method";
 

@@ -153,5 +153,6 @@ internal sealed class HostSpanFilter : IDisposable
     private static bool IsShared(string sourceName) =>
         sourceName.Length == 0
         || string.Equals(sourceName, "System.Net.Http", StringComparison.Ordinal)
+        || string.Equals(sourceName, Conventions.GrpcLibraryTags.ClientSourceName, StringComparison.Ordinal)
         || sourceName.StartsWith("Tracing.Sdk", StringComparison.Ordinal);
 }

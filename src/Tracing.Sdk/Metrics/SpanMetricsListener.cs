@@ -62,6 +62,7 @@ internal sealed class SpanMetricsListener : IDisposable
     private static bool IsCounted(string sourceName, SourceMatcher sources) =>
         string.Equals(sourceName, SpanMetricSources.HttpClient, StringComparison.Ordinal)
         || sourceName.StartsWith(SpanMetricSources.SdkPrefix, StringComparison.Ordinal)
+        || (SpanMetricSources.GrpcNetClientDescribed && string.Equals(sourceName, SpanMetricSources.GrpcNetClient, StringComparison.Ordinal))
         || (!string.Equals(sourceName, HostSpanFilter.HostingSourceName, StringComparison.Ordinal) && sources.Matches(sourceName));
 
     private void OnStopped(Activity activity)

@@ -15,6 +15,12 @@ namespace Tracing.Sdk.Propagation;
 /// <see cref="DeferredSampling"/> mark, which hosting's <c>ActivityContext.TryParse</c> keeps as given
 /// and so hands to the sampler with the parent. A debug request travels the same way
 /// (<see cref="DebugSampling"/>); one for a new root comes back as a tracestate with no trace id.
+/// <para>
+/// HttpClient injects <see cref="Activity.Current"/>. Beneath a gRPC call whose HttpClient span is
+/// suppressed (see <see cref="SentFor"/>) that is an Activity HttpClient made for nobody, which is never
+/// exported: the gRPC span above it is the context sent (the SDK has usually set those headers already,
+/// and then the gRPC span's id, which .NET keeps, is not formatted again for a stand-in).
+/// </para>
 /// </summary>
 internal sealed class TracingDistributedContextPropagator : DistributedContextPropagator
 {
@@ -36,6 +42,7 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
             return;
         }
 
+        activity = SentFor(activity);
         var target = InjectTarget.Rent(carrier, setter);
         try
         {
@@ -50,6 +57,21 @@ internal sealed class TracingDistributedContextPropagator : DistributedContextPr
             target.Return();
         }
     }
+
+    /// <summary>
+    /// The Activity whose context goes out for <paramref name="activity"/>: itself, or, when it is
+    /// HttpClient's Activity made for nobody (no source: a suppression scope kept HttpClient's span from
+    /// being created, and .NET then starts a bare Activity because a parent is current) directly beneath
+    /// Grpc.Net.Client's recorded Activity (the call's gRPC span), that gRPC span.
+    /// </summary>
+    internal static Activity SentFor(Activity activity) =>
+        activity.Source.Name.Length == 0
+        && activity.Parent is { IsAllDataRequested: true } parent
+        && parent.Source.Name.Length > 0
+        && string.Equals(activity.OperationName, Http.HttpClientSpanNames.ActivityName, StringComparison.Ordinal)
+        && string.Equals(parent.OperationName, Conventions.GrpcLibraryTags.ClientActivityName, StringComparison.Ordinal)
+            ? parent
+            : activity;
 
     public override void ExtractTraceIdAndState(object? carrier, PropagatorGetterCallback? getter, out string? traceId, out string? traceState)
     {

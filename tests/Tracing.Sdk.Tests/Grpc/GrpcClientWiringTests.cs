@@ -12,9 +12,11 @@ namespace Tracing.Sdk.Tests.Grpc;
 /// <summary>
 /// Every README wiring of gRPC client tracing, with the real Grpc.Net.Client calling a real
 /// Grpc.AspNetCore service, both traced, both exporting to one collector: each call of each shape is
-/// one CLIENT span, the caller's child (not Grpc.Net.Client's unexported Activity), the server span's
-/// parent, and nothing in the trace hangs loose. The channel wirings use the process-wide propagators,
-/// hence the collection that runs alone.
+/// one gRPC CLIENT span, the caller's child, the server span's parent, and nothing in the trace hangs
+/// loose; HttpClient's span beneath it is suppressed, with or without SDK wiring.
+/// With the interceptor the span is the interceptor's (Grpc.Net.Client's Activity beneath it is not
+/// recorded); otherwise it is Grpc.Net.Client's own Activity, recorded and described by the SDK. The
+/// channel wirings use the process-wide propagators, hence the collection that runs alone.
 /// </summary>
 [Collection(GrpcProcessWidePropagatorGroup.Name)]
 public sealed class GrpcClientWiringTests
@@ -35,6 +37,9 @@ public sealed class GrpcClientWiringTests
 
         /// <summary>Both on one client: <c>.AddInterceptor&lt;TracingInterceptor&gt;().AddGrpcTracing()</c>.</summary>
         InterceptorAndHandler,
+
+        /// <summary><c>AddGrpcClient&lt;T&gt;()</c> and nothing else: Grpc.Net.Client's own Activity is the span.</summary>
+        Unwired,
     }
 
     public static TheoryData<Wiring> Wirings => new(Enum.GetValues<Wiring>());
@@ -95,17 +100,18 @@ public sealed class GrpcClientWiringTests
         TraceAssert.Connected(trace);
 
         // The parent, one client span per call, one server span per call: HttpClient's span beneath
-        // each call is suppressed, and Grpc.Net.Client's Activity is not a span.
+        // each call is suppressed.
+        var interceptor = wiring is Wiring.InterceptorFromServices or Wiring.InterceptorOnChannel or Wiring.InterceptorAndHandler;
         Assert.Equal(11, trace.Count);
         var clients = trace.Where(s => s.Kind == ActivityKind.Client).OrderBy(s => s.StartTimeUnixNano).ToList();
         Assert.Equal(
             ["SayHello", "StreamHellos", "CollectHellos", "Chat", "Fail"],
             clients.Select(s => (string)s.Attribute("rpc.method")!));
         Assert.Equal([0L, 0L, 0L, 0L, 13L], clients.Select(s => (long)s.Attribute("rpc.grpc.status_code")!));
-        var serverKnown = wiring is not (Wiring.InterceptorFromServices or Wiring.InterceptorOnChannel);
+        var serverKnown = wiring is not (Wiring.InterceptorFromServices or Wiring.InterceptorOnChannel or Wiring.Unwired);
         foreach (var span in clients)
         {
-            Assert.Equal("Tracing.Sdk.Grpc", span.ScopeName);
+            Assert.Equal(interceptor ? "Tracing.Sdk.Grpc" : "Grpc.Net.Client", span.ScopeName);
             Assert.Equal(client.Host.ServiceName, span.ServiceName);
             Assert.Equal(parentId, span.ParentSpanId);
             Assert.Equal($"tracing.test.Greeter/{span.Attribute("rpc.method")}", span.Name);
@@ -118,13 +124,14 @@ public sealed class GrpcClientWiringTests
             Assert.Equal(serverKnown ? (long)server.Uri.Port : null, span.Attribute("server.port"));
 
             var serverSpan = Assert.Single(trace, s => s.Kind == ActivityKind.Server && s.Attribute("rpc.method") as string == span.Attribute("rpc.method") as string);
-            Assert.Equal(span.SpanId, serverSpan.ParentSpanId);
             Assert.Equal(server.ServiceName, serverSpan.ServiceName);
+            Assert.Equal(span.SpanId, serverSpan.ParentSpanId);
         }
 
         var fail = clients[^1];
         Assert.Equal(ActivityStatusCode.Error, fail.Status);
         Assert.Equal("boom", fail.StatusMessage);
+
         Assert.All(clients.Take(4), s => Assert.Equal(ActivityStatusCode.Unset, s.Status));
     }
 

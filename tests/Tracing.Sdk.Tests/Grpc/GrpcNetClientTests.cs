@@ -85,7 +85,12 @@ public sealed class GrpcNetClientTests(GrpcPeerFixture fixture) : IClassFixture<
         Assert.All(spans, s => Assert.Equal(parentId, s.ParentSpanId));
         Assert.Equal(["tracingtest.Echo/Fail", "tracingtest.Echo/Sleep", "tracingtest.Echo/ServerStream", "tracingtest.Echo/ServerStream"], spans.Select(s => s.Name));
         Assert.Equal([5L, 4L, 1L, 0L], spans.Select(s => (long)s.Attribute("rpc.grpc.status_code")!));
+        Assert.Equal([ActivityStatusCode.Error, ActivityStatusCode.Error, ActivityStatusCode.Error, ActivityStatusCode.Unset], spans.Select(s => s.Status));
+
         Assert.Equal("no such order", spans[0].StatusMessage);
+
+        // The span is Grpc.Net.Client's own Activity, described by the SDK.
+        Assert.All(spans, s => Assert.Equal("Grpc.Net.Client", s.ScopeName));
     }
 
     [Fact]
