@@ -18,6 +18,9 @@ namespace Tracing.Sdk.Tests.Propagation;
 /// the process samples the shared <c>System.Net.Http</c> and <c>Microsoft.AspNetCore</c> sources, so
 /// "not sampled" can only be observed while no other test's provider runs.
 /// </summary>
+// On .NET 8, IHttpClientFactory's primary handler (Microsoft.Extensions.Http 8: HttpClientHandler) injects with the
+// process-wide propagator, which is whichever host set it last: run alone, or another test's host decides the format.
+[Collection(GlobalPropagationState.Name)]
 public sealed class PropagationInteropTests
 {
     public static TheoryData<string> Formats { get; } = new() { "tracecontext", "b3", "b3multi", "jaeger" };

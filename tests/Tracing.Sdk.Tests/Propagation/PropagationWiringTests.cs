@@ -12,6 +12,9 @@ namespace Tracing.Sdk.Tests.Propagation;
 /// The configured set as ASP.NET Core hosting and IHttpClientFactory clients use it, through DI only
 /// (no process-wide state), with real Kestrel servers and HttpClient on loopback.
 /// </summary>
+// On .NET 8, IHttpClientFactory's primary handler (Microsoft.Extensions.Http 8: HttpClientHandler) injects with the
+// process-wide propagator, which is whichever host set it last: run alone, or another test's host decides the format.
+[Collection(GlobalPropagationState.Name)]
 public sealed class PropagationWiringTests
 {
     [Fact]

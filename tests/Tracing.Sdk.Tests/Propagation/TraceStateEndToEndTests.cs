@@ -13,6 +13,9 @@ namespace Tracing.Sdk.Tests.Propagation;
 /// <c>IHttpClientFactory</c> client called by the endpoint) sends exactly that on to the next service.
 /// Cases HTTP/1.1 cannot carry (non-ASCII, NUL) stay unit tests.
 /// </summary>
+// On .NET 8, IHttpClientFactory's primary handler (Microsoft.Extensions.Http 8: HttpClientHandler) injects with the
+// process-wide propagator, which is whichever host set it last: run alone, or another test's host decides the format.
+[Collection(GlobalPropagationState.Name)]
 public sealed class TraceStateEndToEndTests(TraceStateEndToEndTests.Service service) : IClassFixture<TraceStateEndToEndTests.Service>
 {
     public static IEnumerable<object?[]> SendableCases { get; } = TraceStateListTests.Cases
