@@ -26,7 +26,7 @@ namespace Tracing.Sdk.Grpc;
 /// </list>
 /// One process-wide subscription, held while at least one tracing host with the gRPC package runs.
 /// </summary>
-internal sealed class GrpcNetClientDiagnostics : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
+internal sealed class GrpcNetClientDiagnostics : IObserver<KeyValuePair<string, object?>>
 {
     private const string ListenerName = "Grpc.Net.Client";
     private const string StartEvent = GrpcSpanNames.GrpcNetClientActivity + ".Start";
@@ -38,11 +38,7 @@ internal sealed class GrpcNetClientDiagnostics : IObserver<DiagnosticListener>, 
     private static Payload? s_start;
     private static Payload? s_stop;
 
-    private readonly List<IDisposable> _subscriptions = [];
-    private IDisposable? _allListeners;
-    private bool _disposed;
-
-    private static GrpcNetClientDiagnostics? s_active;
+    private static NamedDiagnosticListenerSubscription? s_subscription;
 
     private GrpcNetClientDiagnostics()
     {
@@ -58,9 +54,7 @@ internal sealed class GrpcNetClientDiagnostics : IObserver<DiagnosticListener>, 
         {
             if (s_leases++ == 0)
             {
-                var active = new GrpcNetClientDiagnostics();
-                s_active = active;
-                active._allListeners = DiagnosticListener.AllListeners.Subscribe(active);
+                s_subscription = new NamedDiagnosticListenerSubscription(ListenerName, new GrpcNetClientDiagnostics(), static (name, _, _) => IsEnabled(name));
             }
 
             if (suppressHttpClientSpans)
@@ -70,27 +64,6 @@ internal sealed class GrpcNetClientDiagnostics : IObserver<DiagnosticListener>, 
         }
 
         return new Lease(suppressHttpClientSpans);
-    }
-
-    void IObserver<DiagnosticListener>.OnNext(DiagnosticListener value)
-    {
-        if (!string.Equals(value.Name, ListenerName, StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        // Only this instance's lock here: the runtime calls this under its own listener lock (see HttpClientDiagnostics).
-        var subscription = value.Subscribe(this, static (name, _, _) => IsEnabled(name));
-        lock (_subscriptions)
-        {
-            if (_disposed)
-            {
-                subscription.Dispose();
-                return;
-            }
-
-            _subscriptions.Add(subscription);
-        }
     }
 
     void IObserver<KeyValuePair<string, object?>>.OnNext(KeyValuePair<string, object?> value)
@@ -124,14 +97,6 @@ internal sealed class GrpcNetClientDiagnostics : IObserver<DiagnosticListener>, 
         {
             TracingEventSource.Log.ComponentFailed(nameof(GrpcNetClientDiagnostics), ex.Message);
         }
-    }
-
-    void IObserver<DiagnosticListener>.OnCompleted()
-    {
-    }
-
-    void IObserver<DiagnosticListener>.OnError(Exception error)
-    {
     }
 
     void IObserver<KeyValuePair<string, object?>>.OnCompleted()
@@ -200,23 +165,6 @@ internal sealed class GrpcNetClientDiagnostics : IObserver<DiagnosticListener>, 
         }
     }
 
-    private void Stop()
-    {
-        _allListeners?.Dispose();
-        IDisposable[] subscriptions;
-        lock (_subscriptions)
-        {
-            _disposed = true;
-            subscriptions = [.. _subscriptions];
-            _subscriptions.Clear();
-        }
-
-        foreach (var subscription in subscriptions)
-        {
-            subscription.Dispose();
-        }
-    }
-
     /// <summary>The readers of a payload type Grpc.Net.Client writes (one per event per process, so the last one seen is kept).</summary>
     private sealed class Payload
     {
@@ -257,7 +205,7 @@ internal sealed class GrpcNetClientDiagnostics : IObserver<DiagnosticListener>, 
                 return;
             }
 
-            GrpcNetClientDiagnostics? stopping = null;
+            NamedDiagnosticListenerSubscription? stopping = null;
             lock (s_gate)
             {
                 if (suppressing)
@@ -267,12 +215,12 @@ internal sealed class GrpcNetClientDiagnostics : IObserver<DiagnosticListener>, 
 
                 if (--s_leases == 0)
                 {
-                    stopping = s_active;
-                    s_active = null;
+                    stopping = s_subscription;
+                    s_subscription = null;
                 }
             }
 
-            stopping?.Stop();
+            stopping?.Dispose();
         }
     }
 }

@@ -20,15 +20,11 @@ namespace Tracing.Sdk.Http;
 /// what they carry is handed to the processor in this thread's <see cref="HttpClientCall"/>.
 /// </para>
 /// </summary>
-internal sealed class HttpClientDiagnostics : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>
+internal sealed class HttpClientDiagnostics : IObserver<KeyValuePair<string, object?>>
 {
     private static readonly object s_gate = new();
-    private static HttpClientDiagnostics? s_active;
+    private static NamedDiagnosticListenerSubscription? s_subscription;
     private static int s_leases;
-
-    private readonly List<IDisposable> _subscriptions = [];
-    private IDisposable? _allListeners;
-    private bool _disposed;
 
     private HttpClientDiagnostics()
     {
@@ -41,35 +37,11 @@ internal sealed class HttpClientDiagnostics : IObserver<DiagnosticListener>, IOb
         {
             if (s_leases++ == 0)
             {
-                var active = new HttpClientDiagnostics();
-                s_active = active;
-                active._allListeners = DiagnosticListener.AllListeners.Subscribe(active);
+                s_subscription = new NamedDiagnosticListenerSubscription(HttpClientSpanNames.DiagnosticListenerName, new HttpClientDiagnostics(), static (name, _, _) => IsEnabled(name));
             }
         }
 
         return new Lease();
-    }
-
-    void IObserver<DiagnosticListener>.OnNext(DiagnosticListener value)
-    {
-        if (!string.Equals(value.Name, HttpClientSpanNames.DiagnosticListenerName, StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        // Only this instance's lock here: the runtime calls this under its own listener lock, and
-        // Acquire holds s_gate while it takes that lock, so taking s_gate here could deadlock.
-        var subscription = value.Subscribe(this, static (name, _, _) => IsEnabled(name));
-        lock (_subscriptions)
-        {
-            if (_disposed)
-            {
-                subscription.Dispose();
-                return;
-            }
-
-            _subscriptions.Add(subscription);
-        }
     }
 
     void IObserver<KeyValuePair<string, object?>>.OnNext(KeyValuePair<string, object?> value)
@@ -108,14 +80,6 @@ internal sealed class HttpClientDiagnostics : IObserver<DiagnosticListener>, IOb
         }
     }
 
-    void IObserver<DiagnosticListener>.OnCompleted()
-    {
-    }
-
-    void IObserver<DiagnosticListener>.OnError(Exception error)
-    {
-    }
-
     void IObserver<KeyValuePair<string, object?>>.OnCompleted()
     {
     }
@@ -127,23 +91,6 @@ internal sealed class HttpClientDiagnostics : IObserver<DiagnosticListener>, IOb
     private static bool IsEnabled(string name) =>
         string.Equals(name, HttpClientSpanNames.StopEvent, StringComparison.Ordinal)
         || string.Equals(name, HttpClientSpanNames.ExceptionEvent, StringComparison.Ordinal);
-
-    private void Stop()
-    {
-        _allListeners?.Dispose();
-        IDisposable[] subscriptions;
-        lock (_subscriptions)
-        {
-            _disposed = true;
-            subscriptions = [.. _subscriptions];
-            _subscriptions.Clear();
-        }
-
-        foreach (var subscription in subscriptions)
-        {
-            subscription.Dispose();
-        }
-    }
 
     private sealed class Lease : IDisposable
     {
@@ -160,8 +107,8 @@ internal sealed class HttpClientDiagnostics : IObserver<DiagnosticListener>, IOb
             {
                 if (--s_leases == 0)
                 {
-                    s_active?.Stop();
-                    s_active = null;
+                    s_subscription?.Dispose();
+                    s_subscription = null;
                 }
             }
         }
