@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using OpenTelemetry.Context.Propagation;
 using Tracing.Sdk.Diagnostics;
 
@@ -78,9 +79,8 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
         traceparent = null;
         traceState = null;
         var value = SingleValue(getter(carrier, TraceParent), out var duplicated);
-        if (duplicated || value is not { Length: Version00Length }
-            || value[0] != '0' || value[1] != '0' || value[2] != '-' || value[35] != '-' || value[52] != '-'
-            || value[53] != '0' || (value[54] != '0' && value[54] != '1')
+        if (duplicated || !IsVersion00Frame(value)
+            || (value[54] != '0' && value[54] != '1')
             || !HexIds.IsLowerHexNonZero(value.AsSpan(3, HexIds.TraceIdLength), HexIds.TraceIdLength)
             || !HexIds.IsLowerHexNonZero(value.AsSpan(36, HexIds.SpanIdLength), HexIds.SpanIdLength))
         {
@@ -191,8 +191,7 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
     /// </summary>
     public static bool IsCanonicalFor(string? header, in ActivityContext context)
     {
-        if (header is not { Length: Version00Length } || header[0] != '0' || header[1] != '0'
-            || header[2] != '-' || header[35] != '-' || header[52] != '-' || header[53] != '0')
+        if (!IsVersion00Frame(header))
         {
             return false;
         }
@@ -202,6 +201,14 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
             && header.AsSpan(3, 32).SequenceEqual(context.TraceId.ToHexString())
             && header.AsSpan(36, 16).SequenceEqual(context.SpanId.ToHexString());
     }
+
+    /// <summary>
+    /// Version <c>00</c>, 55 characters, the three dashes in place and the first flags digit <c>0</c>: the
+    /// frame <see cref="Format"/> writes, ids and sampled digit not checked.
+    /// </summary>
+    private static bool IsVersion00Frame([NotNullWhen(true)] string? header) =>
+        header is { Length: Version00Length } && header[0] == '0' && header[1] == '0'
+        && header[2] == '-' && header[35] == '-' && header[52] == '-' && header[53] == '0';
 
     /// <summary>§3.2: <c>version "-" trace-id "-" parent-id "-" trace-flags</c>.</summary>
     public static bool TryParseTraceParent(ReadOnlySpan<char> value, out ActivityTraceId traceId, out ActivitySpanId spanId, out ActivityTraceFlags flags)
