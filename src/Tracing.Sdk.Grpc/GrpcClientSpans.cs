@@ -70,10 +70,11 @@ internal static class GrpcClientSpans
             }
 
             // Activity.Stop makes the span's parent current; the flow that ends it (a stream read, a
-            // dispose, a continuation) keeps whatever it had.
+            // dispose, a continuation) keeps whatever it had. Only set back when it differs: the setter
+            // reads the Activity's Id, which generates the id string of a caller that never needed one.
             var current = Activity.Current;
             activity.Stop();
-            if (!ReferenceEquals(current, activity))
+            if (!ReferenceEquals(current, activity) && !ReferenceEquals(Activity.Current, current))
             {
                 Activity.Current = current;
             }

@@ -90,15 +90,8 @@ public sealed class TracingInterceptor : Interceptor
         ClientInterceptorContext<TRequest, TResponse> context,
         AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
     {
-        var caller = Activity.Current;
-        var activity = Start(ref context);
-        if (activity is null)
-        {
-            return continuation(request, context);
-        }
-
-        var call = Begin(activity, caller, (continuation, request, context), static s => s.continuation(s.request, s.context));
-        return UnaryCallWatch<TResponse>.Watch(activity, call);
+        var (activity, call) = StartCall(context, (continuation, request), static (s, c) => s.continuation(s.request, c));
+        return activity is null ? call : UnaryCallWatch<TResponse>.Watch(activity, call);
     }
 
     /// <inheritdoc/>
@@ -106,15 +99,8 @@ public sealed class TracingInterceptor : Interceptor
         ClientInterceptorContext<TRequest, TResponse> context,
         AsyncClientStreamingCallContinuation<TRequest, TResponse> continuation)
     {
-        var caller = Activity.Current;
-        var activity = Start(ref context);
-        if (activity is null)
-        {
-            return continuation(context);
-        }
-
-        var call = Begin(activity, caller, (continuation, context), static s => s.continuation(s.context));
-        return ClientStreamingCallWatch<TRequest, TResponse>.Watch(activity, call);
+        var (activity, call) = StartCall(context, continuation, static (s, c) => s(c));
+        return activity is null ? call : ClientStreamingCallWatch<TRequest, TResponse>.Watch(activity, call);
     }
 
     /// <inheritdoc/>
@@ -123,15 +109,8 @@ public sealed class TracingInterceptor : Interceptor
         ClientInterceptorContext<TRequest, TResponse> context,
         AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
     {
-        var caller = Activity.Current;
-        var activity = Start(ref context);
-        if (activity is null)
-        {
-            return continuation(request, context);
-        }
-
-        var call = Begin(activity, caller, (continuation, request, context), static s => s.continuation(s.request, s.context));
-        return ServerStreamingCallWatch<TResponse>.Watch(activity, call);
+        var (activity, call) = StartCall(context, (continuation, request), static (s, c) => s.continuation(s.request, c));
+        return activity is null ? call : ServerStreamingCallWatch<TResponse>.Watch(activity, call);
     }
 
     /// <inheritdoc/>
@@ -139,39 +118,64 @@ public sealed class TracingInterceptor : Interceptor
         ClientInterceptorContext<TRequest, TResponse> context,
         AsyncDuplexStreamingCallContinuation<TRequest, TResponse> continuation)
     {
-        var caller = Activity.Current;
-        var activity = Start(ref context);
-        if (activity is null)
-        {
-            return continuation(context);
-        }
-
-        var call = Begin(activity, caller, (continuation, context), static s => s.continuation(s.context));
-        return DuplexStreamingCallWatch<TRequest, TResponse>.Watch(activity, call);
+        var (activity, call) = StartCall(context, continuation, static (s, c) => s(c));
+        return activity is null ? call : DuplexStreamingCallWatch<TRequest, TResponse>.Watch(activity, call);
     }
 
     /// <summary>
-    /// Starts the call through <paramref name="invoke"/> with HttpClient's own span suppressed beneath the
-    /// gRPC span, ends the span if the invoker refuses the call, and gives the caller back its current
-    /// Activity. The state is passed along so that no closure is allocated per call.
+    /// Starts the call's span, then the call through <paramref name="invoke"/> with the span current and
+    /// everything beneath it suppressed (HttpClient's span, Grpc.Net.Client's Activity), and ends the span
+    /// if the invoker refuses the call. The call's own flow keeps that context; the caller gets its own back.
     /// </summary>
-    private static TCall Begin<TState, TCall>(Activity activity, Activity? caller, TState state, Func<TState, TCall> invoke)
+    /// <remarks>
+    /// Both changes to the execution context are undone by returning from <see cref="StartCallScoped"/>,
+    /// an async method that never awaits: the method builder restores the caller's context on return
+    /// without a set per value, so nothing is allocated to undo them, and the caller's Activity is not set
+    /// current again (that setter generates its id string). The state is passed along so that no closure
+    /// is allocated per call.
+    /// </remarks>
+    private (Activity? Span, TCall Call) StartCall<TRequest, TResponse, TState, TCall>(
+        ClientInterceptorContext<TRequest, TResponse> context,
+        TState state,
+        Func<TState, ClientInterceptorContext<TRequest, TResponse>, TCall> invoke)
+        where TRequest : class
+        where TResponse : class
     {
+        if (!GrpcClientSpans.Source.HasListeners())
+        {
+            return (null, invoke(state, context));
+        }
+
+        var started = StartCallScoped(context, state, invoke);
+        Debug.Assert(started.IsCompleted, "StartCallScoped never awaits.");
+        return started.GetAwaiter().GetResult();
+    }
+
+#pragma warning disable CS1998 // Async without await on purpose: see StartCall.
+    private async ValueTask<(Activity? Span, TCall Call)> StartCallScoped<TRequest, TResponse, TState, TCall>(
+        ClientInterceptorContext<TRequest, TResponse> context,
+        TState state,
+        Func<TState, ClientInterceptorContext<TRequest, TResponse>, TCall> invoke)
+        where TRequest : class
+        where TResponse : class
+#pragma warning restore CS1998
+    {
+        var activity = Start(ref context);
+        if (activity is null)
+        {
+            return (null, invoke(state, context));
+        }
+
         try
         {
-            using (SuppressInstrumentationScope.Begin())
-            {
-                return invoke(state);
-            }
+            // Not disposed: returning from this method ends it for the caller, and the call's flow keeps it.
+            _ = SuppressInstrumentationScope.Begin();
+            return (activity, invoke(state, context));
         }
         catch (Exception ex)
         {
             Fail(activity, ex);
             throw;
-        }
-        finally
-        {
-            Activity.Current = caller;
         }
     }
 

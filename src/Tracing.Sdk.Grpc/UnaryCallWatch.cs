@@ -38,7 +38,21 @@ internal sealed class UnaryCallWatch<TResponse> : ClientCallWatch
     /// <summary>
     /// A disposed call's response is not awaited: its failure (cancellation, above all) is observed here,
     /// as Grpc.Net.Client observes its own, so that it does not surface as an unobserved task exception.
+    /// A response already there (the usual dispose, after the caller read it) needs no continuation.
     /// </summary>
-    internal static void Observe(Task? task) =>
-        task?.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    internal static void Observe(Task? task)
+    {
+        if (task is null || task.IsCompletedSuccessfully || task.IsCanceled)
+        {
+            return;
+        }
+
+        if (task.IsFaulted)
+        {
+            _ = task.Exception;
+            return;
+        }
+
+        task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
 }

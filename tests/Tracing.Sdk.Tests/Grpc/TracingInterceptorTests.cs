@@ -99,6 +99,28 @@ public sealed class TracingInterceptorTests : IDisposable
     }
 
     [Fact]
+    public async Task TheCallStartsUnderItsSpanAndSuppressed_AndTheCallerKeepsItsOwnContext()
+    {
+        using var caller = _callers.Start("caller");
+        using var call = _traced.AsyncUnaryCall(FakeCallInvoker.Method(MethodType.Unary), null, default, "hello");
+
+        // The caller's flow: its own Activity, nothing suppressed, while the call runs.
+        Assert.Same(caller, Activity.Current);
+        Assert.False(OpenTelemetry.Sdk.SuppressInstrumentation);
+        var (current, suppressed) = Assert.Single(_invoker.StartedUnder);
+        Assert.True(suppressed);
+        Assert.NotNull(current);
+        Assert.Equal(caller.SpanId, current.ParentSpanId);
+        Assert.Equal("fake.Service/Call", current.DisplayName);
+
+        _invoker.Response.SetResult("world");
+        Assert.Equal("world", await call.ResponseAsync);
+        Assert.Same(current, Assert.Single(Stopped(caller)));
+        Assert.Same(caller, Activity.Current);
+        Assert.False(OpenTelemetry.Sdk.SuppressInstrumentation);
+    }
+
+    [Fact]
     public async Task ClientStreaming_FailingWithAnRpcException_RecordsItsDebugException()
     {
         using var caller = _callers.Start("caller");

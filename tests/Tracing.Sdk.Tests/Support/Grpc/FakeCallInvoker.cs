@@ -31,6 +31,9 @@ public sealed class FakeCallInvoker : CallInvoker
     /// <summary>Thrown by the invoker when a call starts, if set.</summary>
     public Exception? StartFailure { get; set; }
 
+    /// <summary>What was current, and whether OpenTelemetry's suppression was on, as each call started.</summary>
+    public List<(System.Diagnostics.Activity? Current, bool Suppressed)> StartedUnder { get; } = [];
+
     public static Method<string, string> Method(MethodType type, string name = "Call") => new(type, "fake.Service", name, Strings, Strings);
 
     public override TResponse BlockingUnaryCall<TRequest, TResponse>(Method<TRequest, TResponse> method, string? host, CallOptions options, TRequest request)
@@ -86,6 +89,7 @@ public sealed class FakeCallInvoker : CallInvoker
     private void Start(CallOptions options)
     {
         Headers.Add(options.Headers);
+        StartedUnder.Add((System.Diagnostics.Activity.Current, OpenTelemetry.Sdk.SuppressInstrumentation));
         if (StartFailure is not null)
         {
             throw StartFailure;
