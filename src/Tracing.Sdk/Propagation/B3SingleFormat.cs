@@ -128,21 +128,36 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
             return value[0] is '0' or '1' or 'd';
         }
 
-        // {TraceId}-{SpanId}[-{SamplingState}[-{ParentSpanId}]]: at most three separators.
-        Span<Range> parts = stackalloc Range[5];
-        var count = value.Split(parts, '-');
-        if (count is < 2 or > 4
-            || !HexIds.TryParseTraceId64Or128(value[parts[0]], out var traceId)
-            || !HexIds.TryParseSpanId(value[parts[1]], out var spanId))
+        // {TraceId}-{SpanId}[-{SamplingState}[-{ParentSpanId}]]. The span id has a fixed width, so only
+        // the first separator is searched for; every later field is told apart by its length (a stray
+        // '-' inside a field fails that field's hex check, as a split would have failed it).
+        var dash = value.IndexOf('-');
+        if (dash < 0
+            || !HexIds.TryParseTraceId64Or128(value[..dash], out var traceId))
+        {
+            return false;
+        }
+
+        var rest = value[(dash + 1)..];
+        if (rest.Length < HexIds.SpanIdLength
+            || (rest.Length > HexIds.SpanIdLength && rest[HexIds.SpanIdLength] != '-')
+            || !HexIds.TryParseSpanId(rest[..HexIds.SpanIdLength], out var spanId))
         {
             return false;
         }
 
         // Defer "is absence of the sampling field", and ParentSpanId is "in the final position" when
         // present: {TraceId}-{SpanId} or {TraceId}-{SpanId}-{ParentSpanId}.
-        if (count == 2 || (count == 3 && value[parts[2]].Length == HexIds.SpanIdLength))
+        if (rest.Length == HexIds.SpanIdLength)
         {
-            if (count == 3 && !HexIds.IsLowerHexNonZero(value[parts[2]], HexIds.SpanIdLength))
+            context = DeferredSampling.Context(traceId, spanId);
+            return true;
+        }
+
+        var tail = rest[(HexIds.SpanIdLength + 1)..];
+        if (tail.Length == HexIds.SpanIdLength)
+        {
+            if (!HexIds.IsLowerHexNonZero(tail, HexIds.SpanIdLength))
             {
                 return false;
             }
@@ -151,25 +166,20 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
             return true;
         }
 
-        var flags = ActivityTraceFlags.None;
-        if (count >= 3)
+        // {SamplingState} alone, or followed by "-{ParentSpanId}".
+        if ((tail.Length != 1 && (tail.Length != 2 + HexIds.SpanIdLength || tail[1] != '-'))
+            || tail[0] is not ('0' or '1' or 'd'))
         {
-            var state = value[parts[2]];
-            if (state.Length != 1 || state[0] is not ('0' or '1' or 'd'))
-            {
-                return false;
-            }
-
-            debug = state[0] == 'd';
-            flags = state[0] == '0' ? ActivityTraceFlags.None : ActivityTraceFlags.Recorded;
-        }
-
-        if (count == 4 && !HexIds.IsLowerHexNonZero(value[parts[3]], HexIds.SpanIdLength))
-        {
-            debug = false;
             return false;
         }
 
+        if (tail.Length > 1 && !HexIds.IsLowerHexNonZero(tail[2..], HexIds.SpanIdLength))
+        {
+            return false;
+        }
+
+        debug = tail[0] == 'd';
+        var flags = tail[0] == '0' ? ActivityTraceFlags.None : ActivityTraceFlags.Recorded;
         context = new ActivityContext(traceId, spanId, flags, null, isRemote: true);
         return true;
     }
