@@ -122,7 +122,7 @@ internal abstract class FormatPropagator(PropagationDiagnostics diagnostics) : T
         carrier is not null && setter is not null && InjectionContext.IsValid(context.ActivityContext);
 
     /// <summary>A request for a new debug root is no parent: only hosting hands it to a root.</summary>
-    private static ActivityContext AsParent(in PropagationContext context, in ActivityContext extracted) =>
+    protected static ActivityContext AsParent(in PropagationContext context, in ActivityContext extracted) =>
         DebugSampling.IsRootRequest(extracted) ? context.ActivityContext : extracted;
 
     /// <summary>The header's only value; <see langword="null"/> when absent. Several values set <paramref name="duplicated"/>.</summary>

@@ -34,7 +34,42 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
 
     public override ISet<string> Fields => s_fields;
 
-    public override ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+    public override ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter) => Read(carrier, getter);
+
+    internal override ActivityContext ExtractContext(TracingDistributedContextPropagator.ExtractSource source) =>
+        Read(source, TracingDistributedContextPropagator.ExtractSource.Get);
+
+    public override void ExtractBaggage<T>(T carrier, Func<T, string, IEnumerable<string>?> getter, ref BaggageAccumulator baggage) =>
+        ReadBaggage(carrier, getter, ref baggage);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Calls <c>Read</c> and <c>ReadBaggage</c> directly, not through the generic virtual
+    /// <see cref="ExtractContext"/> and <see cref="ExtractBaggage"/> (see <see cref="FormatPropagator"/>).
+    /// </remarks>
+    public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        if (carrier is null || getter is null)
+        {
+            return context;
+        }
+
+        try
+        {
+            var activityContext = InjectionContext.IsValid(context.ActivityContext)
+                ? context.ActivityContext
+                : AsParent(context, Read(carrier, getter));
+            var baggage = new BaggageAccumulator(context.Baggage);
+            ReadBaggage(carrier, getter, ref baggage);
+            return new PropagationContext(activityContext, baggage.ToBaggage());
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Failed(context, ex);
+        }
+    }
+
+    private ActivityContext Read<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
         var debugId = DebugSampling.CleanDebugId(ReadSingle(carrier, getter, DebugIdHeader));
 
@@ -61,7 +96,7 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
         return context;
     }
 
-    public override void ExtractBaggage<T>(T carrier, Func<T, string, IEnumerable<string>?> getter, ref BaggageAccumulator baggage)
+    private void ReadBaggage<T>(T carrier, Func<T, string, IEnumerable<string>?> getter, ref BaggageAccumulator baggage)
     {
         // Baggage keys are part of the header names, so they can only be found in a carrier whose names can be listed.
         if (CarrierKeys.Of(carrier) is not { } keys)
@@ -168,50 +203,70 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
     {
         context = default;
         flags = 0;
+
+        // Exactly three ':' separators: a fourth would be left in the flags field, which is then no hex.
         var text = Unescape(value).AsSpan().Trim();
-        Span<Range> parts = stackalloc Range[5];
-        if (text.Split(parts, ':') != 4)
+        if (!TryCut(ref text, out var traceText)
+            || !TryCut(ref text, out var spanText)
+            || !TryCut(ref text, out var parentText)
+            || !HexIds.IsHex(parentText, maxLength: HexIds.SpanIdLength)
+            || !TryParseFlags(text, out flags)
+            || !TryParseTraceId(traceText, out var traceId)
+            || !TryParseSpanId(spanText, out var spanId))
         {
+            flags = 0;
             return false;
         }
 
-        Span<byte> parentBytes = stackalloc byte[8];
-        Span<byte> flagBytes = stackalloc byte[1];
-        if (!TryParseTraceId(text[parts[0]], out var traceId)
-            || !TryParseSpanId(text[parts[1]], out var spanId)
-            || !HexIds.TryParseVariable(text[parts[2]], parentBytes, out _)
-            || !HexIds.TryParseVariable(text[parts[3]], flagBytes, out _))
-        {
-            return false;
-        }
-
-        flags = flagBytes[0];
         var sampled = (flags & (SampledFlag | DebugFlag)) != 0;
         context = new ActivityContext(traceId, spanId, sampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, null, isRemote: true);
         return true;
     }
 
-    // Fast path for what current clients send (full-width lower-case ids); otherwise any width, either case.
-    private static bool TryParseTraceId(ReadOnlySpan<char> value, out ActivityTraceId traceId)
+    /// <summary>The field before the next <c>:</c> in <paramref name="text"/>, which is left holding what follows it.</summary>
+    private static bool TryCut(ref ReadOnlySpan<char> text, out ReadOnlySpan<char> field)
     {
-        if (value.Length == HexIds.TraceIdLength && HexIds.TryParseTraceId(value, out traceId))
+        var at = text.IndexOf(':');
+        if (at < 0)
         {
-            return true;
+            field = default;
+            return false;
         }
 
+        field = text[..at];
+        text = text[(at + 1)..];
+        return true;
+    }
+
+    /// <summary>One or two hex digits, either case (the flags fit a byte).</summary>
+    private static bool TryParseFlags(ReadOnlySpan<char> value, out int flags)
+    {
+        flags = value.Length switch
+        {
+            1 => HexIds.HexValue(value[0]),
+            2 when HexIds.HexValue(value[0]) is >= 0 and var high && HexIds.HexValue(value[1]) is >= 0 and var low => (high << 4) | low,
+            _ => -1,
+        };
+        return flags >= 0;
+    }
+
+    // Fast path for what current clients send (full-width lower-case ids); otherwise any width, either case.
+    private static bool TryParseTraceId(ReadOnlySpan<char> value, out ActivityTraceId traceId) =>
+        (value.Length == HexIds.TraceIdLength && HexIds.TryParseTraceId(value, out traceId)) || TryParseShortTraceId(value, out traceId);
+
+    private static bool TryParseSpanId(ReadOnlySpan<char> value, out ActivitySpanId spanId) =>
+        (value.Length == HexIds.SpanIdLength && HexIds.TryParseSpanId(value, out spanId)) || TryParseShortSpanId(value, out spanId);
+
+    private static bool TryParseShortTraceId(ReadOnlySpan<char> value, out ActivityTraceId traceId)
+    {
         Span<byte> bytes = stackalloc byte[16];
         var valid = HexIds.TryParseVariable(value, bytes, out var nonZero) && nonZero;
         traceId = valid ? ActivityTraceId.CreateFromBytes(bytes) : default;
         return valid;
     }
 
-    private static bool TryParseSpanId(ReadOnlySpan<char> value, out ActivitySpanId spanId)
+    private static bool TryParseShortSpanId(ReadOnlySpan<char> value, out ActivitySpanId spanId)
     {
-        if (value.Length == HexIds.SpanIdLength && HexIds.TryParseSpanId(value, out spanId))
-        {
-            return true;
-        }
-
         Span<byte> bytes = stackalloc byte[8];
         var valid = HexIds.TryParseVariable(value, bytes, out var nonZero) && nonZero;
         spanId = valid ? ActivitySpanId.CreateFromBytes(bytes) : default;
