@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using OpenTelemetry.Context.Propagation;
 using Tracing.Sdk.Diagnostics;
 
@@ -144,6 +145,7 @@ internal sealed class B3MultiFormat : FormatPropagator
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Write<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
     {
         setter(carrier, TraceIdHeader, context.Context.TraceId.ToHexString());

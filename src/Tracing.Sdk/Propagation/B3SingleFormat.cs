@@ -70,13 +70,14 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
         return default;
     }
 
-    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter) => Write(context, carrier, setter);
+    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter) =>
+        setter(carrier, HeaderName, Format(context));
 
     internal override void Inject(in InjectionContext context, TracingDistributedContextPropagator.InjectTarget target) =>
-        Write(context, target, TracingDistributedContextPropagator.InjectTarget.Setter);
+        TracingDistributedContextPropagator.InjectTarget.Setter(target, HeaderName, Format(context));
 
     /// <inheritdoc/>
-    /// <remarks>Calls <c>Write</c> directly, not through the generic virtual <c>Inject</c> (see <see cref="FormatPropagator"/>).</remarks>
+    /// <remarks>Formats directly, not through the generic virtual <c>Inject</c> (see <see cref="FormatPropagator"/>).</remarks>
     public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
         if (!CanInject(context, carrier, setter))
@@ -86,7 +87,7 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
 
         try
         {
-            Write(InjectionContext.From(context), carrier, setter);
+            setter(carrier, HeaderName, Format(InjectionContext.From(context)));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -94,12 +95,16 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
         }
     }
 
-    private static void Write<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
+    /// <summary>
+    /// The <c>b3</c> value for <paramref name="context"/>. Not generic, so that the shared generic code
+    /// calling it needs no runtime lookup of an instantiation (nor of the cached lambda's).
+    /// </summary>
+    private static string Format(in InjectionContext context)
     {
         // '\0': no sampling state (a deferred context passed through), {TraceId}-{SpanId} alone.
         var state = context.IsDebug ? 'd' : context.IsDeferred ? '\0' : context.Sampled ? '1' : '0';
         var length = HexIds.TraceIdLength + HexIds.SpanIdLength + (state == '\0' ? 1 : 3);
-        var value = string.Create(length, (context.Context.TraceId, context.Context.SpanId, state), static (span, s) =>
+        return string.Create(length, (context.Context.TraceId, context.Context.SpanId, state), static (span, s) =>
         {
             s.TraceId.ToHexString().AsSpan().CopyTo(span);
             span[32] = '-';
@@ -110,7 +115,6 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
                 span[50] = s.state;
             }
         });
-        setter(carrier, HeaderName, value);
     }
 
     /// <summary>

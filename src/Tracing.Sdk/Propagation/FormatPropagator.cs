@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using OpenTelemetry.Context.Propagation;
 using Tracing.Sdk.Diagnostics;
 
@@ -102,6 +103,11 @@ internal abstract class FormatPropagator(PropagationDiagnostics diagnostics) : T
     }
 
     /// <summary>Whether a context-only format reads <paramref name="carrier"/>: there is one to read, and no valid context yet.</summary>
+    /// <remarks>
+    /// Inlined, as the other generic helpers here: called from shared generic code, a generic method that
+    /// is not inlined costs a runtime lookup of its instantiation on every call.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected static bool ShouldExtract<T>(in PropagationContext context, T carrier, Delegate? getter) =>
         carrier is not null && getter is not null && !InjectionContext.IsValid(context.ActivityContext);
 
@@ -118,6 +124,7 @@ internal abstract class FormatPropagator(PropagationDiagnostics diagnostics) : T
     }
 
     /// <summary>Whether <paramref name="context"/> is written to <paramref name="carrier"/> at all.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected static bool CanInject<T>(in PropagationContext context, T carrier, Delegate? setter) =>
         carrier is not null && setter is not null && InjectionContext.IsValid(context.ActivityContext);
 

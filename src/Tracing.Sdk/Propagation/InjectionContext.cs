@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 
@@ -49,6 +50,7 @@ internal readonly struct InjectionContext(ActivityContext context, Baggage bagga
     /// <summary>The span's local parent id, when known.</summary>
     public ActivitySpanId ParentSpanId => Span?.ParentSpanId ?? default;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsValid(in ActivityContext context) => context.TraceId != default && context.SpanId != default;
 
     /// <summary>
