@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
+using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 using Tracing.Sdk.Diagnostics;
 
@@ -26,6 +28,9 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
     private const int SampledFlag = 0x1;
     private const int DebugFlag = 0x2;
 
+    // Where {parent-span-id}:{flags} starts after full-width ids: 32 + ':' + 16 + ':'.
+    private const int FullWidthRestAt = HexIds.TraceIdLength + 1 + HexIds.SpanIdLength + 1;
+
     private static readonly HashSet<string> s_fields = [TraceIdHeader, DebugIdHeader];
 
     public override string Name => PropagatorNames.Jaeger;
@@ -39,8 +44,14 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
     internal override ActivityContext ExtractContext(TracingDistributedContextPropagator.ExtractSource source) =>
         Read(source, TracingDistributedContextPropagator.ExtractSource.Get);
 
-    public override void ExtractBaggage<T>(T carrier, Func<T, string, IEnumerable<string>?> getter, ref BaggageAccumulator baggage) =>
-        ReadBaggage(carrier, getter, ref baggage);
+    public override void ExtractBaggage<T>(T carrier, Func<T, string, IEnumerable<string>?> getter, ref BaggageAccumulator baggage)
+    {
+        // Baggage keys are part of the header names, so they can only be found in a carrier whose names can be listed.
+        if (CarrierKeys.Of(carrier) is { } keys)
+        {
+            ReadBaggage(keys, carrier, getter, ref baggage);
+        }
+    }
 
     /// <inheritdoc/>
     /// <remarks>
@@ -59,8 +70,13 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
             var activityContext = InjectionContext.IsValid(context.ActivityContext)
                 ? context.ActivityContext
                 : AsParent(context, Read(carrier, getter));
+            if (CarrierKeys.Of(carrier) is not { } keys)
+            {
+                return new PropagationContext(activityContext, context.Baggage);
+            }
+
             var baggage = new BaggageAccumulator(context.Baggage);
-            ReadBaggage(carrier, getter, ref baggage);
+            ReadBaggage(keys, carrier, getter, ref baggage);
             return new PropagationContext(activityContext, baggage.ToBaggage());
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -96,14 +112,9 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
         return context;
     }
 
-    private void ReadBaggage<T>(T carrier, Func<T, string, IEnumerable<string>?> getter, ref BaggageAccumulator baggage)
+    /// <summary>The <c>uberctx-</c> entries among <paramref name="keys"/>, the carrier's header names.</summary>
+    private void ReadBaggage<T>(IEnumerable<string> keys, T carrier, Func<T, string, IEnumerable<string>?> getter, ref BaggageAccumulator baggage)
     {
-        // Baggage keys are part of the header names, so they can only be found in a carrier whose names can be listed.
-        if (CarrierKeys.Of(carrier) is not { } keys)
-        {
-            return;
-        }
-
         // A request can carry as many uberctx- headers as its server accepts: the same room as W3C baggage.
         var limits = new BaggageLimits();
         foreach (var name in keys)
@@ -157,17 +168,22 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Write<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
     {
-        var flags = context.IsDebug ? SampledFlag | DebugFlag : context.Sampled ? SampledFlag : 0;
-        var parent = context.ParentSpanId;
-        setter(carrier, TraceIdHeader, FormatTraceId(
-            context.Context.TraceId.ToHexString(), context.Context.SpanId.ToHexString(), parent == default ? "0" : parent.ToHexString(), flags));
+        setter(carrier, TraceIdHeader, FormatTraceId(context));
+        if (context.Baggage.Count > 0)
+        {
+            WriteBaggage(context.Baggage, carrier, setter);
+        }
+    }
 
+    private static void WriteBaggage<T>(Baggage baggage, T carrier, Action<T, string, string> setter)
+    {
         // What a receiver keeps is what is sent: the limits of extract, entry by entry (keys are header
         // tokens and escaped values ASCII, so characters are bytes).
         var limits = new BaggageLimits();
-        foreach (var item in context.Baggage)
+        foreach (var item in baggage)
         {
             if (item.Key.Length > 0 && item.Value is not null && IsHeaderNameToken(item.Key) && BaggageFormat.IsWellFormed(item.Value))
             {
@@ -180,6 +196,15 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
                 }
             }
         }
+    }
+
+    /// <summary>The <c>uber-trace-id</c> value for <paramref name="context"/> (not generic: see <see cref="FormatPropagator"/>).</summary>
+    private static string FormatTraceId(in InjectionContext context)
+    {
+        var flags = context.IsDebug ? SampledFlag | DebugFlag : context.Sampled ? SampledFlag : 0;
+        var parent = context.ParentSpanId;
+        return FormatTraceId(
+            context.Context.TraceId.ToHexString(), context.Context.SpanId.ToHexString(), parent == default ? "0" : parent.ToHexString(), flags);
     }
 
     /// <summary><c>{trace-id}:{span-id}:{parent-span-id}:{flags}</c>, copied into the string as it is made (flags is one digit).</summary>
@@ -201,16 +226,39 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
     /// <summary>Parses an <c>uber-trace-id</c> value (URL-encoded or not). All four fields must be well-formed.</summary>
     public static bool TryParse(string value, out ActivityContext context, out int flags)
     {
+        // Full-width ids, as current clients send them, are read where they stand: when they parse,
+        // the value held nothing to unescape or trim, and its first two ':' are where they were looked
+        // for. Any other spelling is cut field by field.
+        if (value.Length > FullWidthRestAt
+            && value[HexIds.TraceIdLength] == ':'
+            && value[FullWidthRestAt - 1] == ':'
+            && TryParseFields(value.AsSpan(0, HexIds.TraceIdLength), value.AsSpan(HexIds.TraceIdLength + 1, HexIds.SpanIdLength), value.AsSpan(FullWidthRestAt), out context, out flags))
+        {
+            return true;
+        }
+
+        var text = Unescape(value).AsSpan().Trim();
+        if (TryCut(ref text, out var traceText) && TryCut(ref text, out var spanText))
+        {
+            return TryParseFields(traceText, spanText, text, out context, out flags);
+        }
+
         context = default;
         flags = 0;
+        return false;
+    }
 
-        // Exactly three ':' separators: a fourth would be left in the flags field, which is then no hex.
-        var text = Unescape(value).AsSpan().Trim();
-        if (!TryCut(ref text, out var traceText)
-            || !TryCut(ref text, out var spanText)
-            || !TryCut(ref text, out var parentText)
+    /// <summary>
+    /// The ids, and <c>{parent-span-id}:{flags}</c> in <paramref name="rest"/>: exactly one more ':' (a
+    /// second would be left in the flags field, which is then no hex). The parent id is only checked.
+    /// </summary>
+    private static bool TryParseFields(
+        ReadOnlySpan<char> traceText, ReadOnlySpan<char> spanText, ReadOnlySpan<char> rest, out ActivityContext context, out int flags)
+    {
+        context = default;
+        if (!TryCut(ref rest, out var parentText)
             || !HexIds.IsHex(parentText, maxLength: HexIds.SpanIdLength)
-            || !TryParseFlags(text, out flags)
+            || !TryParseFlags(rest, out flags)
             || !TryParseTraceId(traceText, out var traceId)
             || !TryParseSpanId(spanText, out var spanId))
         {

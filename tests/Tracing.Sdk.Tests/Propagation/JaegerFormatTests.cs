@@ -42,6 +42,8 @@ public sealed class JaegerFormatTests : IDisposable
     [InlineData("80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1:05e3ac9a4f6e3b90:1", TraceId, SpanId)] // parent id kept apart
     [InlineData("80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1:05E3AC9A4F6E3B90:01", TraceId, SpanId)] // either case parent id, two flags digits
     [InlineData(" 80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1:0:1 ", TraceId, SpanId)] // surrounding blanks
+    [InlineData("80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1:0%3A1", TraceId, SpanId)] // full-width ids, the last separator encoded
+    [InlineData("64fe8b2a57d3eff7:457b5a2e4d86bd1:05e3ac9a4f6e3b90:1", "000000000000000064fe8b2a57d3eff7", "0457b5a2e4d86bd1")] // ':' where full-width ids put theirs
     public void Extract_AcceptsJaegerSpellings(string value, string traceId, string spanId)
     {
         var context = Extract(new HeaderCarrier(("uber-trace-id", value)));
