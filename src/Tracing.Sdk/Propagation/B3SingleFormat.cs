@@ -87,7 +87,8 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
 
         try
         {
-            setter(carrier, HeaderName, Format(InjectionContext.From(context)));
+            // From the ActivityContext alone, without building an InjectionContext.
+            setter(carrier, HeaderName, Format(context.ActivityContext, InjectionContext.DebugSpanOf(context.ActivityContext)));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -99,12 +100,17 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
     /// The <c>b3</c> value for <paramref name="context"/>. Not generic, so that the shared generic code
     /// calling it needs no runtime lookup of an instantiation (nor of the cached lambda's).
     /// </summary>
-    private static string Format(in InjectionContext context)
+    private static string Format(in InjectionContext context) => Format(context.Context, DebugSampling.AnySampled ? context.Span : null);
+
+    /// <summary>The <c>b3</c> value for <paramref name="context"/>, whose span is <paramref name="span"/> when it can be debug.</summary>
+    private static string Format(in ActivityContext context, Activity? span)
     {
         // '\0': no sampling state (a deferred context passed through), {TraceId}-{SpanId} alone.
-        var state = context.IsDebug ? 'd' : context.IsDeferred ? '\0' : context.Sampled ? '1' : '0';
+        var state = InjectionContext.IsDebugFor(context, span) ? 'd'
+            : DeferredSampling.IsDeferred(context) ? '\0'
+            : (context.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? '1' : '0';
         var length = HexIds.TraceIdLength + HexIds.SpanIdLength + (state == '\0' ? 1 : 3);
-        return string.Create(length, (context.Context.TraceId, context.Context.SpanId, state), static (span, s) =>
+        return string.Create(length, (context.TraceId, context.SpanId, state), static (span, s) =>
         {
             s.TraceId.ToHexString().AsSpan().CopyTo(span);
             span[32] = '-';

@@ -160,7 +160,14 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
 
         try
         {
-            Write(InjectionContext.From(context), carrier, setter);
+            // As Write, without building an InjectionContext: the span (for its parent id, and the debug
+            // mark) is the current one when this is its context, looked up once.
+            var span = InjectionContext.CurrentIfItIs(context.ActivityContext);
+            setter(carrier, TraceIdHeader, FormatTraceId(context.ActivityContext, span));
+            if (context.Baggage.Count > 0)
+            {
+                WriteBaggage(context.Baggage, carrier, setter);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -199,12 +206,15 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
     }
 
     /// <summary>The <c>uber-trace-id</c> value for <paramref name="context"/> (not generic: see <see cref="FormatPropagator"/>).</summary>
-    private static string FormatTraceId(in InjectionContext context)
+    private static string FormatTraceId(in InjectionContext context) => FormatTraceId(context.Context, context.Span);
+
+    /// <summary>The <c>uber-trace-id</c> value for <paramref name="context"/>, whose local span is <paramref name="span"/> if known.</summary>
+    private static string FormatTraceId(in ActivityContext context, Activity? span)
     {
-        var flags = context.IsDebug ? SampledFlag | DebugFlag : context.Sampled ? SampledFlag : 0;
-        var parent = context.ParentSpanId;
-        return FormatTraceId(
-            context.Context.TraceId.ToHexString(), context.Context.SpanId.ToHexString(), parent == default ? "0" : parent.ToHexString(), flags);
+        var sampled = (context.TraceFlags & ActivityTraceFlags.Recorded) != 0;
+        var flags = InjectionContext.IsDebugFor(context, span) ? SampledFlag | DebugFlag : sampled ? SampledFlag : 0;
+        var parent = span?.ParentSpanId ?? default;
+        return FormatTraceId(context.TraceId.ToHexString(), context.SpanId.ToHexString(), parent == default ? "0" : parent.ToHexString(), flags);
     }
 
     /// <summary><c>{trace-id}:{span-id}:{parent-span-id}:{flags}</c>, copied into the string as it is made (flags is one digit).</summary>
