@@ -136,7 +136,14 @@ internal sealed class B3MultiFormat : FormatPropagator
 
         try
         {
-            Write(InjectionContext.From(context), carrier, setter);
+            // As Write, from the ActivityContext alone, without building an InjectionContext.
+            var activityContext = context.ActivityContext;
+            setter(carrier, TraceIdHeader, activityContext.TraceId.ToHexString());
+            setter(carrier, SpanIdHeader, activityContext.SpanId.ToHexString());
+            if (SamplingHeader(activityContext, InjectionContext.DebugSpanOf(activityContext), out var value) is { } name)
+            {
+                setter(carrier, name, value);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -148,14 +155,32 @@ internal sealed class B3MultiFormat : FormatPropagator
     {
         setter(carrier, TraceIdHeader, context.Context.TraceId.ToHexString());
         setter(carrier, SpanIdHeader, context.Context.SpanId.ToHexString());
-        if (context.IsDebug)
+        if (SamplingHeader(context.Context, DebugSampling.AnySampled ? context.Span : null, out var value) is { } name)
         {
-            setter(carrier, FlagsHeader, "1");
+            setter(carrier, name, value);
         }
-        else if (!context.IsDeferred)
+    }
+
+    /// <summary>
+    /// The header stating <paramref name="context"/>'s sampling, and its value: <c>X-B3-Flags: 1</c> alone for
+    /// debug (<paramref name="span"/> is the context's span when it can be debug), else <c>X-B3-Sampled</c>;
+    /// <see langword="null"/> for a deferred context passed through unchanged.
+    /// </summary>
+    private static string? SamplingHeader(in ActivityContext context, Activity? span, out string value)
+    {
+        value = "1";
+        if (InjectionContext.IsDebugFor(context, span))
         {
-            setter(carrier, SampledHeader, context.Sampled ? "1" : "0");
+            return FlagsHeader;
         }
+
+        if (DeferredSampling.IsDeferred(context))
+        {
+            return null;
+        }
+
+        value = (context.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? "1" : "0";
+        return SampledHeader;
     }
 
     /// <summary><c>X-B3-Sampled</c>: <c>1</c>/<c>0</c>, or <c>true</c>/<c>false</c> from older tracers.</summary>

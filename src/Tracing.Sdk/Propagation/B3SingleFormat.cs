@@ -70,13 +70,14 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
         return default;
     }
 
-    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter) => Write(context, carrier, setter);
+    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter) =>
+        setter(carrier, HeaderName, Format(context));
 
     internal override void Inject(in InjectionContext context, TracingDistributedContextPropagator.InjectTarget target) =>
-        Write(context, target, TracingDistributedContextPropagator.InjectTarget.Setter);
+        TracingDistributedContextPropagator.InjectTarget.Setter(target, HeaderName, Format(context));
 
     /// <inheritdoc/>
-    /// <remarks>Calls <c>Write</c> directly, not through the generic virtual <c>Inject</c> (see <see cref="FormatPropagator"/>).</remarks>
+    /// <remarks>Formats directly, not through the generic virtual <c>Inject</c> (see <see cref="FormatPropagator"/>).</remarks>
     public override void Inject<T>(PropagationContext context, T carrier, Action<T, string, string> setter)
     {
         if (!CanInject(context, carrier, setter))
@@ -86,7 +87,8 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
 
         try
         {
-            Write(InjectionContext.From(context), carrier, setter);
+            // From the ActivityContext alone, without building an InjectionContext.
+            setter(carrier, HeaderName, Format(context.ActivityContext, InjectionContext.DebugSpanOf(context.ActivityContext)));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -94,12 +96,21 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
         }
     }
 
-    private static void Write<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
+    /// <summary>
+    /// The <c>b3</c> value for <paramref name="context"/>. Not generic, so that the shared generic code
+    /// calling it needs no runtime lookup of an instantiation (nor of the cached lambda's).
+    /// </summary>
+    private static string Format(in InjectionContext context) => Format(context.Context, DebugSampling.AnySampled ? context.Span : null);
+
+    /// <summary>The <c>b3</c> value for <paramref name="context"/>, whose span is <paramref name="span"/> when it can be debug.</summary>
+    private static string Format(in ActivityContext context, Activity? span)
     {
         // '\0': no sampling state (a deferred context passed through), {TraceId}-{SpanId} alone.
-        var state = context.IsDebug ? 'd' : context.IsDeferred ? '\0' : context.Sampled ? '1' : '0';
+        var state = InjectionContext.IsDebugFor(context, span) ? 'd'
+            : DeferredSampling.IsDeferred(context) ? '\0'
+            : (context.TraceFlags & ActivityTraceFlags.Recorded) != 0 ? '1' : '0';
         var length = HexIds.TraceIdLength + HexIds.SpanIdLength + (state == '\0' ? 1 : 3);
-        var value = string.Create(length, (context.Context.TraceId, context.Context.SpanId, state), static (span, s) =>
+        return string.Create(length, (context.TraceId, context.SpanId, state), static (span, s) =>
         {
             s.TraceId.ToHexString().AsSpan().CopyTo(span);
             span[32] = '-';
@@ -110,7 +121,6 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
                 span[50] = s.state;
             }
         });
-        setter(carrier, HeaderName, value);
     }
 
     /// <summary>
@@ -128,21 +138,36 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
             return value[0] is '0' or '1' or 'd';
         }
 
-        // {TraceId}-{SpanId}[-{SamplingState}[-{ParentSpanId}]]: at most three separators.
-        Span<Range> parts = stackalloc Range[5];
-        var count = value.Split(parts, '-');
-        if (count is < 2 or > 4
-            || !HexIds.TryParseTraceId64Or128(value[parts[0]], out var traceId)
-            || !HexIds.TryParseSpanId(value[parts[1]], out var spanId))
+        // {TraceId}-{SpanId}[-{SamplingState}[-{ParentSpanId}]]. The span id has a fixed width, so only
+        // the first separator is searched for; every later field is told apart by its length (a stray
+        // '-' inside a field fails that field's hex check, as a split would have failed it).
+        var dash = value.IndexOf('-');
+        if (dash < 0
+            || !HexIds.TryParseTraceId64Or128(value[..dash], out var traceId))
+        {
+            return false;
+        }
+
+        var rest = value[(dash + 1)..];
+        if (rest.Length < HexIds.SpanIdLength
+            || (rest.Length > HexIds.SpanIdLength && rest[HexIds.SpanIdLength] != '-')
+            || !HexIds.TryParseSpanId(rest[..HexIds.SpanIdLength], out var spanId))
         {
             return false;
         }
 
         // Defer "is absence of the sampling field", and ParentSpanId is "in the final position" when
         // present: {TraceId}-{SpanId} or {TraceId}-{SpanId}-{ParentSpanId}.
-        if (count == 2 || (count == 3 && value[parts[2]].Length == HexIds.SpanIdLength))
+        if (rest.Length == HexIds.SpanIdLength)
         {
-            if (count == 3 && !HexIds.IsLowerHexNonZero(value[parts[2]], HexIds.SpanIdLength))
+            context = DeferredSampling.Context(traceId, spanId);
+            return true;
+        }
+
+        var tail = rest[(HexIds.SpanIdLength + 1)..];
+        if (tail.Length == HexIds.SpanIdLength)
+        {
+            if (!HexIds.IsLowerHexNonZero(tail, HexIds.SpanIdLength))
             {
                 return false;
             }
@@ -151,25 +176,20 @@ internal sealed class B3SingleFormat(PropagationDiagnostics diagnostics) : Forma
             return true;
         }
 
-        var flags = ActivityTraceFlags.None;
-        if (count >= 3)
+        // {SamplingState} alone, or followed by "-{ParentSpanId}".
+        if ((tail.Length != 1 && (tail.Length != 2 + HexIds.SpanIdLength || tail[1] != '-'))
+            || tail[0] is not ('0' or '1' or 'd'))
         {
-            var state = value[parts[2]];
-            if (state.Length != 1 || state[0] is not ('0' or '1' or 'd'))
-            {
-                return false;
-            }
-
-            debug = state[0] == 'd';
-            flags = state[0] == '0' ? ActivityTraceFlags.None : ActivityTraceFlags.Recorded;
-        }
-
-        if (count == 4 && !HexIds.IsLowerHexNonZero(value[parts[3]], HexIds.SpanIdLength))
-        {
-            debug = false;
             return false;
         }
 
+        if (tail.Length > 1 && !HexIds.IsLowerHexNonZero(tail[2..], HexIds.SpanIdLength))
+        {
+            return false;
+        }
+
+        debug = tail[0] == 'd';
+        var flags = tail[0] == '0' ? ActivityTraceFlags.None : ActivityTraceFlags.Recorded;
         context = new ActivityContext(traceId, spanId, flags, null, isRemote: true);
         return true;
     }

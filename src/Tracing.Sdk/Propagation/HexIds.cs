@@ -14,12 +14,17 @@ internal static class HexIds
 
     // Vectorized checks: a header is validated in a few instructions per 16 characters.
     private static readonly SearchValues<char> s_lowerHex = SearchValues.Create("0123456789abcdef");
+    private static readonly SearchValues<char> s_hex = SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <summary>A W3C/B3 id: exactly <paramref name="length"/> lower-case hex digits, not all zero.</summary>
     public static bool IsLowerHexNonZero(ReadOnlySpan<char> value, int length) =>
         value.Length == length && !value.ContainsAnyExcept(s_lowerHex) && value.ContainsAnyExcept('0');
 
     public static bool IsLowerHex(ReadOnlySpan<char> value) => !value.ContainsAnyExcept(s_lowerHex);
+
+    /// <summary>From 1 to <paramref name="maxLength"/> hex digits, either case (a Jaeger id, which needs no zero padding).</summary>
+    public static bool IsHex(ReadOnlySpan<char> value, int maxLength) =>
+        value.Length >= 1 && value.Length <= maxLength && !value.ContainsAnyExcept(s_hex);
 
     /// <summary>A lower-case hex digit.</summary>
     public static bool IsLowerHexDigit(char c) => (uint)(c - '0') <= 9 || (uint)(c - 'a') <= 5;

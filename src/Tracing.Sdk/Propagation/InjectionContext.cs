@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 
@@ -41,14 +42,17 @@ internal readonly struct InjectionContext(ActivityContext context, Baggage bagga
     /// one whose caller asked for debug, injected as it was extracted (the request is passed on, not decided).
     /// </summary>
     public bool IsDebug =>
-        (Context.IsRemote && DebugSampling.IsMarker(Context.TraceState))
-
         // No span is looked up (an async-local read) while no debug span was ever sampled.
-        || (DebugSampling.AnySampled && DebugPropagation.IsDebug(Span));
+        IsDebugFor(Context, DebugSampling.AnySampled ? Span : null);
 
     /// <summary>The span's local parent id, when known.</summary>
     public ActivitySpanId ParentSpanId => Span?.ParentSpanId ?? default;
 
+    /// <summary><see cref="IsDebug"/> for a context and the span it belongs to, when known.</summary>
+    public static bool IsDebugFor(in ActivityContext context, Activity? span) =>
+        (context.IsRemote && DebugSampling.IsMarker(context.TraceState)) || DebugPropagation.IsDebug(span);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsValid(in ActivityContext context) => context.TraceId != default && context.SpanId != default;
 
     /// <summary>
@@ -58,7 +62,15 @@ internal readonly struct InjectionContext(ActivityContext context, Baggage bagga
     public static InjectionContext From(in PropagationContext context) =>
         new(context.ActivityContext, context.Baggage, span: null, spanIsCurrent: true);
 
-    private static Activity? CurrentIfItIs(in ActivityContext context)
+    /// <summary>
+    /// The span that can make <paramref name="context"/> debug when injected from an OpenTelemetry
+    /// <see cref="PropagationContext"/> (as <see cref="IsDebug"/> finds it): the current one if this is
+    /// its context, looked up (an async-local read) only once a debug span was ever sampled.
+    /// </summary>
+    public static Activity? DebugSpanOf(in ActivityContext context) => DebugSampling.AnySampled ? CurrentIfItIs(context) : null;
+
+    /// <summary><see cref="Activity.Current"/>, when <paramref name="context"/> is its context.</summary>
+    public static Activity? CurrentIfItIs(in ActivityContext context)
     {
         var current = Activity.Current;
         return current is not null && current.SpanId == context.SpanId && current.TraceId == context.TraceId ? current : null;

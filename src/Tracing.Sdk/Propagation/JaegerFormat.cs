@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
+using OpenTelemetry;
 using OpenTelemetry.Context.Propagation;
 using Tracing.Sdk.Diagnostics;
 
@@ -26,6 +28,9 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
     private const int SampledFlag = 0x1;
     private const int DebugFlag = 0x2;
 
+    // Where {parent-span-id}:{flags} starts after full-width ids: 32 + ':' + 16 + ':'.
+    private const int FullWidthRestAt = HexIds.TraceIdLength + 1 + HexIds.SpanIdLength + 1;
+
     private static readonly HashSet<string> s_fields = [TraceIdHeader, DebugIdHeader];
 
     public override string Name => PropagatorNames.Jaeger;
@@ -34,7 +39,53 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
 
     public override ISet<string> Fields => s_fields;
 
-    public override ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
+    public override ActivityContext ExtractContext<T>(T carrier, Func<T, string, IEnumerable<string>?> getter) => Read(carrier, getter);
+
+    internal override ActivityContext ExtractContext(TracingDistributedContextPropagator.ExtractSource source) =>
+        Read(source, TracingDistributedContextPropagator.ExtractSource.Get);
+
+    public override void ExtractBaggage<T>(T carrier, Func<T, string, IEnumerable<string>?> getter, ref BaggageAccumulator baggage)
+    {
+        // Baggage keys are part of the header names, so they can only be found in a carrier whose names can be listed.
+        if (CarrierKeys.Of(carrier) is { } keys)
+        {
+            ReadBaggage(keys, carrier, getter, ref baggage);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Calls <c>Read</c> and <c>ReadBaggage</c> directly, not through the generic virtual
+    /// <see cref="ExtractContext"/> and <see cref="ExtractBaggage"/> (see <see cref="FormatPropagator"/>).
+    /// </remarks>
+    public override PropagationContext Extract<T>(PropagationContext context, T carrier, Func<T, string, IEnumerable<string>?> getter)
+    {
+        if (carrier is null || getter is null)
+        {
+            return context;
+        }
+
+        try
+        {
+            var activityContext = InjectionContext.IsValid(context.ActivityContext)
+                ? context.ActivityContext
+                : AsParent(context, Read(carrier, getter));
+            if (CarrierKeys.Of(carrier) is not { } keys)
+            {
+                return new PropagationContext(activityContext, context.Baggage);
+            }
+
+            var baggage = new BaggageAccumulator(context.Baggage);
+            ReadBaggage(keys, carrier, getter, ref baggage);
+            return new PropagationContext(activityContext, baggage.ToBaggage());
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Failed(context, ex);
+        }
+    }
+
+    private ActivityContext Read<T>(T carrier, Func<T, string, IEnumerable<string>?> getter)
     {
         var debugId = DebugSampling.CleanDebugId(ReadSingle(carrier, getter, DebugIdHeader));
 
@@ -61,14 +112,9 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
         return context;
     }
 
-    public override void ExtractBaggage<T>(T carrier, Func<T, string, IEnumerable<string>?> getter, ref BaggageAccumulator baggage)
+    /// <summary>The <c>uberctx-</c> entries among <paramref name="keys"/>, the carrier's header names.</summary>
+    private void ReadBaggage<T>(IEnumerable<string> keys, T carrier, Func<T, string, IEnumerable<string>?> getter, ref BaggageAccumulator baggage)
     {
-        // Baggage keys are part of the header names, so they can only be found in a carrier whose names can be listed.
-        if (CarrierKeys.Of(carrier) is not { } keys)
-        {
-            return;
-        }
-
         // A request can carry as many uberctx- headers as its server accepts: the same room as W3C baggage.
         var limits = new BaggageLimits();
         foreach (var name in keys)
@@ -114,7 +160,14 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
 
         try
         {
-            Write(InjectionContext.From(context), carrier, setter);
+            // As Write, without building an InjectionContext: the span (for its parent id, and the debug
+            // mark) is the current one when this is its context, looked up once.
+            var span = InjectionContext.CurrentIfItIs(context.ActivityContext);
+            setter(carrier, TraceIdHeader, FormatTraceId(context.ActivityContext, span));
+            if (context.Baggage.Count > 0)
+            {
+                WriteBaggage(context.Baggage, carrier, setter);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -122,17 +175,22 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Write<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
     {
-        var flags = context.IsDebug ? SampledFlag | DebugFlag : context.Sampled ? SampledFlag : 0;
-        var parent = context.ParentSpanId;
-        setter(carrier, TraceIdHeader, FormatTraceId(
-            context.Context.TraceId.ToHexString(), context.Context.SpanId.ToHexString(), parent == default ? "0" : parent.ToHexString(), flags));
+        setter(carrier, TraceIdHeader, FormatTraceId(context));
+        if (context.Baggage.Count > 0)
+        {
+            WriteBaggage(context.Baggage, carrier, setter);
+        }
+    }
 
+    private static void WriteBaggage<T>(Baggage baggage, T carrier, Action<T, string, string> setter)
+    {
         // What a receiver keeps is what is sent: the limits of extract, entry by entry (keys are header
         // tokens and escaped values ASCII, so characters are bytes).
         var limits = new BaggageLimits();
-        foreach (var item in context.Baggage)
+        foreach (var item in baggage)
         {
             if (item.Key.Length > 0 && item.Value is not null && IsHeaderNameToken(item.Key) && BaggageFormat.IsWellFormed(item.Value))
             {
@@ -145,6 +203,18 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
                 }
             }
         }
+    }
+
+    /// <summary>The <c>uber-trace-id</c> value for <paramref name="context"/> (not generic: see <see cref="FormatPropagator"/>).</summary>
+    private static string FormatTraceId(in InjectionContext context) => FormatTraceId(context.Context, context.Span);
+
+    /// <summary>The <c>uber-trace-id</c> value for <paramref name="context"/>, whose local span is <paramref name="span"/> if known.</summary>
+    private static string FormatTraceId(in ActivityContext context, Activity? span)
+    {
+        var sampled = (context.TraceFlags & ActivityTraceFlags.Recorded) != 0;
+        var flags = InjectionContext.IsDebugFor(context, span) ? SampledFlag | DebugFlag : sampled ? SampledFlag : 0;
+        var parent = span?.ParentSpanId ?? default;
+        return FormatTraceId(context.TraceId.ToHexString(), context.SpanId.ToHexString(), parent == default ? "0" : parent.ToHexString(), flags);
     }
 
     /// <summary><c>{trace-id}:{span-id}:{parent-span-id}:{flags}</c>, copied into the string as it is made (flags is one digit).</summary>
@@ -166,52 +236,95 @@ internal sealed class JaegerFormat(PropagationDiagnostics diagnostics) : FormatP
     /// <summary>Parses an <c>uber-trace-id</c> value (URL-encoded or not). All four fields must be well-formed.</summary>
     public static bool TryParse(string value, out ActivityContext context, out int flags)
     {
+        // Full-width ids, as current clients send them, are read where they stand: when they parse,
+        // the value held nothing to unescape or trim, and its first two ':' are where they were looked
+        // for. Any other spelling is cut field by field.
+        if (value.Length > FullWidthRestAt
+            && value[HexIds.TraceIdLength] == ':'
+            && value[FullWidthRestAt - 1] == ':'
+            && TryParseFields(value.AsSpan(0, HexIds.TraceIdLength), value.AsSpan(HexIds.TraceIdLength + 1, HexIds.SpanIdLength), value.AsSpan(FullWidthRestAt), out context, out flags))
+        {
+            return true;
+        }
+
+        var text = Unescape(value).AsSpan().Trim();
+        if (TryCut(ref text, out var traceText) && TryCut(ref text, out var spanText))
+        {
+            return TryParseFields(traceText, spanText, text, out context, out flags);
+        }
+
         context = default;
         flags = 0;
-        var text = Unescape(value).AsSpan().Trim();
-        Span<Range> parts = stackalloc Range[5];
-        if (text.Split(parts, ':') != 4)
+        return false;
+    }
+
+    /// <summary>
+    /// The ids, and <c>{parent-span-id}:{flags}</c> in <paramref name="rest"/>: exactly one more ':' (a
+    /// second would be left in the flags field, which is then no hex). The parent id is only checked.
+    /// </summary>
+    private static bool TryParseFields(
+        ReadOnlySpan<char> traceText, ReadOnlySpan<char> spanText, ReadOnlySpan<char> rest, out ActivityContext context, out int flags)
+    {
+        context = default;
+        if (!TryCut(ref rest, out var parentText)
+            || !HexIds.IsHex(parentText, maxLength: HexIds.SpanIdLength)
+            || !TryParseFlags(rest, out flags)
+            || !TryParseTraceId(traceText, out var traceId)
+            || !TryParseSpanId(spanText, out var spanId))
         {
+            flags = 0;
             return false;
         }
 
-        Span<byte> parentBytes = stackalloc byte[8];
-        Span<byte> flagBytes = stackalloc byte[1];
-        if (!TryParseTraceId(text[parts[0]], out var traceId)
-            || !TryParseSpanId(text[parts[1]], out var spanId)
-            || !HexIds.TryParseVariable(text[parts[2]], parentBytes, out _)
-            || !HexIds.TryParseVariable(text[parts[3]], flagBytes, out _))
-        {
-            return false;
-        }
-
-        flags = flagBytes[0];
         var sampled = (flags & (SampledFlag | DebugFlag)) != 0;
         context = new ActivityContext(traceId, spanId, sampled ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None, null, isRemote: true);
         return true;
     }
 
-    // Fast path for what current clients send (full-width lower-case ids); otherwise any width, either case.
-    private static bool TryParseTraceId(ReadOnlySpan<char> value, out ActivityTraceId traceId)
+    /// <summary>The field before the next <c>:</c> in <paramref name="text"/>, which is left holding what follows it.</summary>
+    private static bool TryCut(ref ReadOnlySpan<char> text, out ReadOnlySpan<char> field)
     {
-        if (value.Length == HexIds.TraceIdLength && HexIds.TryParseTraceId(value, out traceId))
+        var at = text.IndexOf(':');
+        if (at < 0)
         {
-            return true;
+            field = default;
+            return false;
         }
 
+        field = text[..at];
+        text = text[(at + 1)..];
+        return true;
+    }
+
+    /// <summary>One or two hex digits, either case (the flags fit a byte).</summary>
+    private static bool TryParseFlags(ReadOnlySpan<char> value, out int flags)
+    {
+        flags = value.Length switch
+        {
+            1 => HexIds.HexValue(value[0]),
+            2 when HexIds.HexValue(value[0]) is >= 0 and var high && HexIds.HexValue(value[1]) is >= 0 and var low => (high << 4) | low,
+            _ => -1,
+        };
+        return flags >= 0;
+    }
+
+    // Fast path for what current clients send (full-width lower-case ids); otherwise any width, either case.
+    private static bool TryParseTraceId(ReadOnlySpan<char> value, out ActivityTraceId traceId) =>
+        (value.Length == HexIds.TraceIdLength && HexIds.TryParseTraceId(value, out traceId)) || TryParseShortTraceId(value, out traceId);
+
+    private static bool TryParseSpanId(ReadOnlySpan<char> value, out ActivitySpanId spanId) =>
+        (value.Length == HexIds.SpanIdLength && HexIds.TryParseSpanId(value, out spanId)) || TryParseShortSpanId(value, out spanId);
+
+    private static bool TryParseShortTraceId(ReadOnlySpan<char> value, out ActivityTraceId traceId)
+    {
         Span<byte> bytes = stackalloc byte[16];
         var valid = HexIds.TryParseVariable(value, bytes, out var nonZero) && nonZero;
         traceId = valid ? ActivityTraceId.CreateFromBytes(bytes) : default;
         return valid;
     }
 
-    private static bool TryParseSpanId(ReadOnlySpan<char> value, out ActivitySpanId spanId)
+    private static bool TryParseShortSpanId(ReadOnlySpan<char> value, out ActivitySpanId spanId)
     {
-        if (value.Length == HexIds.SpanIdLength && HexIds.TryParseSpanId(value, out spanId))
-        {
-            return true;
-        }
-
         Span<byte> bytes = stackalloc byte[8];
         var valid = HexIds.TryParseVariable(value, bytes, out var nonZero) && nonZero;
         spanId = valid ? ActivitySpanId.CreateFromBytes(bytes) : default;

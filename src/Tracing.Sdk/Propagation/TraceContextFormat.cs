@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Diagnostics.CodeAnalysis;
 using OpenTelemetry.Context.Propagation;
 using Tracing.Sdk.Diagnostics;
@@ -113,10 +114,11 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
         return state;
     }
 
-    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter) => Write(context, carrier, setter);
+    public override void Inject<T>(in InjectionContext context, T carrier, Action<T, string, string> setter) =>
+        Write(context.Context, context.GivenSpan, carrier, setter);
 
     internal override void Inject(in InjectionContext context, TracingDistributedContextPropagator.InjectTarget target) =>
-        Write(context, target, TracingDistributedContextPropagator.InjectTarget.Setter);
+        Write(context.Context, context.GivenSpan, target, TracingDistributedContextPropagator.InjectTarget.Setter);
 
     /// <inheritdoc/>
     /// <remarks>Calls <c>Write</c> directly, not through the generic virtual <c>Inject</c> (see <see cref="FormatPropagator"/>).</remarks>
@@ -129,7 +131,8 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
 
         try
         {
-            Write(InjectionContext.From(context), carrier, setter);
+            // No span is given here (W3C needs none looked up): the context is all there is to write.
+            Write(context.ActivityContext, span: null, carrier, setter);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -137,13 +140,14 @@ internal sealed class TraceContextFormat(PropagationDiagnostics diagnostics) : F
         }
     }
 
-    private static void Write<T>(in InjectionContext context, T carrier, Action<T, string, string> setter)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Write<T>(in ActivityContext context, Activity? span, T carrier, Action<T, string, string> setter)
     {
-        setter(carrier, TraceParent, IdOf(context.GivenSpan, context.Context) ?? Format(context.Context));
+        setter(carrier, TraceParent, IdOf(span, context) ?? Format(context));
 
         // "Vendors receiving a tracestate request header MUST send it to outgoing requests": as the span
         // holds it (read by TraceStateList when it came in), without the SDK's own deferred-sampling mark.
-        var state = InternalTraceState.Outgoing(context.Context.TraceState);
+        var state = InternalTraceState.Outgoing(context.TraceState);
         if (!string.IsNullOrEmpty(state))
         {
             setter(carrier, TraceState, state);

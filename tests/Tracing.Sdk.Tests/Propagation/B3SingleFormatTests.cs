@@ -139,6 +139,15 @@ public sealed class B3SingleFormatTests : IDisposable
     [InlineData(TraceId + "--1")] // empty span id
     [InlineData("")] // empty
     [InlineData(TraceId + "-" + SpanId + "-1\0")] // embedded NUL
+    [InlineData("-" + SpanId + "-1")] // empty trace id
+    [InlineData(TraceId + "-" + SpanId + "-")] // empty sampling state
+    [InlineData(TraceId + "-" + SpanId + "-1-")] // empty parent id
+    [InlineData(TraceId + "-" + SpanId + "--" + ParentId)] // empty sampling state before a parent id
+    [InlineData(TraceId + "-" + SpanId + "-10" + ParentId)] // no separator before the parent id
+    [InlineData(TraceId + "-e457b5a2-4d86bd1-1")] // a separator inside the span id
+    [InlineData(TraceId + "-" + SpanId + "1-1")] // 17-digit span id
+    [InlineData(TraceId + "-" + SpanId + "-05e3ac9a-f6e3b90")] // a separator inside a final parent id
+    [InlineData(TraceId + "-" + SpanId + "-1-05e3ac9a-f6e3b90")] // a separator inside the parent id
     public void Extract_ReturnsNoParent_WhenB3IsMalformed(string b3)
     {
         Assert.Equal(default, Extract(new HeaderCarrier(("b3", b3))));

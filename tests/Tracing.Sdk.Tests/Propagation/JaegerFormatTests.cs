@@ -40,6 +40,10 @@ public sealed class JaegerFormatTests : IDisposable
     [InlineData("64FE8B2A57D3EFF7:E457B5A2E4D86BD1:0:1", "000000000000000064fe8b2a57d3eff7", "e457b5a2e4d86bd1")] // either case
     [InlineData("80f198ee56343ba864fe8b2a57d3eff7%3Ae457b5a2e4d86bd1%3A0%3A1", TraceId, SpanId)] // URL-encoded
     [InlineData("80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1:05e3ac9a4f6e3b90:1", TraceId, SpanId)] // parent id kept apart
+    [InlineData("80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1:05E3AC9A4F6E3B90:01", TraceId, SpanId)] // either case parent id, two flags digits
+    [InlineData(" 80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1:0:1 ", TraceId, SpanId)] // surrounding blanks
+    [InlineData("80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1:0%3A1", TraceId, SpanId)] // full-width ids, the last separator encoded
+    [InlineData("64fe8b2a57d3eff7:457b5a2e4d86bd1:05e3ac9a4f6e3b90:1", "000000000000000064fe8b2a57d3eff7", "0457b5a2e4d86bd1")] // ':' where full-width ids put theirs
     public void Extract_AcceptsJaegerSpellings(string value, string traceId, string spanId)
     {
         var context = Extract(new HeaderCarrier(("uber-trace-id", value)));
@@ -121,6 +125,13 @@ public sealed class JaegerFormatTests : IDisposable
     [InlineData("80f198ee56343ba864fe8b2a57d3eff7%3Ae457b5a2e4d86bd1%3A0%3A1%00")] // encoded NUL
     [InlineData("80f198ee56343ba864fe8b2a57d3eff7%3Ae457b5a2e4d86bd1%3A0%3A%ZZ")] // bad escape left in the flags
     [InlineData("")] // empty
+    [InlineData(":e457b5a2e4d86bd1:0:1")] // empty trace id
+    [InlineData("80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1::1")] // empty parent id
+    [InlineData("80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1:105e3ac9a4f6e3b90:1")] // 17-digit parent id
+    [InlineData("80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1:0:1:")] // a fourth separator
+    [InlineData("80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1:0:1g")] // non-hex second flags digit
+    [InlineData("80f198ee56343ba864fe8b2a57d3eff7:e457b5a2e4d86bd1:0:-1")] // a sign is no hex
+    [InlineData("80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-0-1")] // B3's separator
     public void Extract_ReturnsNoParent_WhenUberTraceIdIsMalformed(string value)
     {
         Assert.Equal(default, Extract(new HeaderCarrier(("uber-trace-id", value))));
