@@ -38,7 +38,7 @@ internal static class HexIds
             return false;
         }
 
-        traceId = ActivityTraceId.CreateFromString(value);
+        traceId = ValidatedIds.TraceId(value);
         return true;
     }
 
@@ -53,7 +53,7 @@ internal static class HexIds
             Span<char> padded = stackalloc char[TraceIdLength];
             padded[..SpanIdLength].Fill('0');
             value.CopyTo(padded[SpanIdLength..]);
-            traceId = ActivityTraceId.CreateFromString(padded);
+            traceId = ValidatedIds.TraceId(padded);
             return true;
         }
 
@@ -69,7 +69,7 @@ internal static class HexIds
             return false;
         }
 
-        spanId = ActivitySpanId.CreateFromString(value);
+        spanId = ValidatedIds.SpanId(value);
         return true;
     }
 
