@@ -114,8 +114,12 @@ internal sealed class AspNetCoreTracing : IDisposable
         }
     }
 
-    /// <summary>Starts listening to the host's diagnostics: requests starting, exceptions handled (idempotent).</summary>
-    public void ObserveHostingDiagnostics()
+    /// <summary>
+    /// Starts listening to the host's diagnostics: requests starting and stopping, exceptions handled
+    /// (idempotent). <see langword="false"/> when the host has no <see cref="DiagnosticListener"/>: the
+    /// middleware then ends each span itself.
+    /// </summary>
+    public bool ObserveHostingDiagnostics()
     {
         lock (_gate)
         {
@@ -127,6 +131,8 @@ internal sealed class AspNetCoreTracing : IDisposable
                     : null;
                 _diagnostics = HostingDiagnosticsObserver.Subscribe(listener, hostingSource, metrics);
             }
+
+            return _diagnostics is not null;
         }
     }
 

@@ -6,28 +6,45 @@ using Tracing.Sdk.Diagnostics;
 namespace Tracing.Sdk.AspNetCore;
 
 /// <summary>
-/// Listens to the host's <c>Microsoft.AspNetCore</c> <see cref="DiagnosticListener"/> for two things:
+/// Listens to the host's <c>Microsoft.AspNetCore</c> <see cref="DiagnosticListener"/> for:
 /// <list type="bullet">
 /// <item>The request hosting is about to start the server span for. Hosting asks
 /// <c>IsEnabled("Microsoft.AspNetCore.Hosting.HttpRequestIn", httpContext)</c> right before it extracts
 /// the caller's context, on the same thread; remembering that context lets
 /// <see cref="TrustedContextPropagator"/> judge the caller without <c>IHttpContextAccessor</c>, whose
 /// async-local costs every request of every app (measured: several percent of requests/s).</item>
+/// <item>The end of each request: hosting's <c>HttpRequestIn.Stop</c> event, written (with the
+/// <see cref="HttpContext"/>, no payload object) right before hosting stops the span, after the response
+/// is complete — where the span gets its response tags and status (<see cref="ServerSpanState.End"/>), so
+/// the middleware needs no async state of its own per request. Hosting writes it because
+/// <c>HttpRequestIn.Start</c> is enabled; the exception that left the pipeline comes just before it in
+/// hosting's <c>UnhandledException</c> event, on the same thread. Span metrics count the request there too.</item>
 /// <item>Exceptions that middleware inside the span swallows and turns into a response: the developer
 /// exception page (<c>Microsoft.AspNetCore.Diagnostics.UnhandledException</c>) and the exception
 /// handler (<c>...HandledException</c>), both written with <c>{ httpContext, exception }</c>.</item>
 /// </list>
-/// Every name answers "not enabled" except the two exception events, so hosting, routing and MVC keep
-/// skipping their own diagnostic payloads.
+/// Every other name answers "not enabled", so hosting, routing and MVC keep skipping their own
+/// diagnostic payloads.
 /// </summary>
 internal sealed class HostingDiagnosticsObserver : IObserver<KeyValuePair<string, object?>>, IDisposable
 {
     public const string RequestActivityName = "Microsoft.AspNetCore.Hosting.HttpRequestIn";
     public const string UnhandledEvent = "Microsoft.AspNetCore.Diagnostics.UnhandledException";
     public const string HandledEvent = "Microsoft.AspNetCore.Diagnostics.HandledException";
+    public const string StartEvent = "Microsoft.AspNetCore.Hosting.HttpRequestIn.Start";
+    public const string StopEvent = "Microsoft.AspNetCore.Hosting.HttpRequestIn.Stop";
+    public const string HostingUnhandledEvent = "Microsoft.AspNetCore.Hosting.UnhandledException";
 
     [ThreadStatic]
     private static HttpContext? t_starting;
+
+    // Hosting writes UnhandledException and then Stop for the same request in one synchronous call
+    // (RequestEnd); the exception is handed from one to the other on that thread, keyed by the request.
+    [ThreadStatic]
+    private static HttpContext? t_failedRequest;
+
+    [ThreadStatic]
+    private static Exception? t_failure;
 
     private IDisposable? _subscription;
     private ActivitySource? _hostingSource;
@@ -56,7 +73,7 @@ internal sealed class HostingDiagnosticsObserver : IObserver<KeyValuePair<string
                 return false;
             }
 
-            return name is UnhandledEvent or HandledEvent || (metrics is not null && ServerSpanMetrics.IsEnabled(name));
+            return name is UnhandledEvent or HandledEvent or StartEvent or HostingUnhandledEvent;
         });
         if (hostingSource is not null)
         {
@@ -81,24 +98,27 @@ internal sealed class HostingDiagnosticsObserver : IObserver<KeyValuePair<string
             return;
         }
 
-        if (_metrics is { } metrics)
+        if (payload is HttpContext stopped && string.Equals(value.Key, StopEvent, StringComparison.Ordinal))
         {
-            if (payload is HttpContext stopped && string.Equals(value.Key, ServerSpanMetrics.StopEvent, StringComparison.Ordinal))
+            try
             {
-                metrics.RequestStopped(stopped);
-                return;
+                RequestStopped(stopped);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Written inside hosting's own end of the request: nothing may throw back into it.
+                TracingEventSource.Log.ComponentFailed(nameof(HostingDiagnosticsObserver), ex.Message);
             }
 
-            if (string.Equals(value.Key, ServerSpanMetrics.UnhandledEvent, StringComparison.Ordinal))
-            {
-                var (failedContext, failure) = Read(payload);
-                if (failedContext is not null && failure is not null)
-                {
-                    ServerSpanMetrics.NoteUnhandled(failedContext, failure);
-                }
+            return;
+        }
 
-                return;
-            }
+        if (string.Equals(value.Key, HostingUnhandledEvent, StringComparison.Ordinal))
+        {
+            var (failedContext, failure) = Read(payload);
+            t_failedRequest = failedContext;
+            t_failure = failure;
+            return;
         }
 
         if (value.Key is not (UnhandledEvent or HandledEvent))
@@ -113,6 +133,25 @@ internal sealed class HostingDiagnosticsObserver : IObserver<KeyValuePair<string
         {
             state.ObserveHandled(exception);
         }
+    }
+
+    /// <summary>Ends the request's server span, if the SDK traces it, and counts it in span metrics.</summary>
+    private void RequestStopped(HttpContext context)
+    {
+        Exception? escaped = null;
+        if (t_failedRequest is { } failed)
+        {
+            escaped = ReferenceEquals(failed, context) ? t_failure : null;
+            t_failedRequest = null;
+            t_failure = null;
+        }
+
+        if (context.Features.Get<IEndpointFeature>() is ServerSpanState state)
+        {
+            state.End(escaped);
+        }
+
+        _metrics?.RequestStopped(context, escaped);
     }
 
     /// <summary>The <c>{ httpContext, exception }</c> of a hosting or diagnostics exception event.</summary>

@@ -27,37 +27,9 @@ namespace Tracing.Sdk.AspNetCore;
 /// </summary>
 internal sealed class ServerSpanMetrics(SpanMetricsRecorder recorder, AspNetCoreTracing tracing)
 {
-    public const string StartEvent = "Microsoft.AspNetCore.Hosting.HttpRequestIn.Start";
-    public const string StopEvent = "Microsoft.AspNetCore.Hosting.HttpRequestIn.Stop";
-    public const string UnhandledEvent = "Microsoft.AspNetCore.Hosting.UnhandledException";
-
-    // Hosting writes UnhandledException and then Stop for the same request in one synchronous call
-    // (RequestEnd); the exception is handed from one to the other on that thread, keyed by the request.
-    [ThreadStatic]
-    private static HttpContext? t_failedRequest;
-
-    [ThreadStatic]
-    private static Exception? t_failure;
-
-    public static bool IsEnabled(string name) =>
-        string.Equals(name, StartEvent, StringComparison.Ordinal) || string.Equals(name, UnhandledEvent, StringComparison.Ordinal);
-
-    public static void NoteUnhandled(HttpContext context, Exception exception)
+    /// <summary>Counts the request hosting is stopping; <paramref name="escaped"/> is the exception that left its pipeline, if any.</summary>
+    public void RequestStopped(HttpContext context, Exception? escaped)
     {
-        t_failedRequest = context;
-        t_failure = exception;
-    }
-
-    public void RequestStopped(HttpContext context)
-    {
-        Exception? escaped = null;
-        if (t_failedRequest is { } failed)
-        {
-            escaped = ReferenceEquals(failed, context) ? t_failure : null;
-            t_failedRequest = null;
-            t_failure = null;
-        }
-
         var activity = context.Features.Get<IHttpActivityFeature>()?.Activity;
         if (activity is null || ServerSpanState.IsSuppressed(activity))
         {

@@ -9,11 +9,22 @@ namespace Tracing.Sdk.AspNetCore;
 /// Turns the ASP.NET Core hosting Activity of each request into the request's one server span. Placed
 /// first in the pipeline by <see cref="TracingStartupFilter"/> (or where <c>app.UseTracing()</c> puts
 /// it); a second instance on the same request steps aside.
+/// <para>
+/// It tags the span as the request starts and hands the request on unchanged: the span gets its
+/// response tags and status as hosting stops it (<see cref="HostingDiagnosticsObserver"/>), after the
+/// response is complete, so a request whose pipeline completes asynchronously costs no async state here
+/// (about 150 B per request when this middleware awaited the pipeline to end the span itself, which it
+/// still does for a host without a <see cref="System.Diagnostics.DiagnosticListener"/>). The request's
+/// state is found then as its <see cref="Microsoft.AspNetCore.Http.Features.IEndpointFeature"/>, as
+/// routing finds it; a middleware that replaces that feature instead of setting its endpoint leaves the
+/// span unnamed by its route and without response tags.
+/// </para>
 /// </summary>
 internal sealed class ServerSpanMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly AspNetCoreTracing _tracing;
+    private readonly bool _endsAtHostingStop;
 
     public ServerSpanMiddleware(RequestDelegate next, AspNetCoreTracing tracing)
     {
@@ -21,7 +32,7 @@ internal sealed class ServerSpanMiddleware
         _tracing = tracing;
         if (tracing.Settings.Enabled)
         {
-            tracing.ObserveHostingDiagnostics();
+            _endsAtHostingStop = tracing.ObserveHostingDiagnostics();
         }
     }
 
@@ -67,7 +78,7 @@ internal sealed class ServerSpanMiddleware
             return _next(context);
         }
 
-        return InvokeTracedAsync(context, state);
+        return _endsAtHostingStop ? _next(context) : InvokeTracedAsync(context, state);
     }
 
     private static bool IsExcluded(HttpContext context, AspNetCoreSettings settings)

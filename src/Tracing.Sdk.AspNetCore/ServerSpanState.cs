@@ -40,6 +40,7 @@ internal sealed class ServerSpanState : IEndpointFeature
     private Endpoint? _endpoint;
     private bool _bound;
     private bool _decided;
+    private bool _ended;
     private Exception? _handled;
     private ServerSpanFinalWord? _finalWord;
 
@@ -105,9 +106,19 @@ internal sealed class ServerSpanState : IEndpointFeature
     /// <summary>An exception that middleware inside the span handled (exception handler, developer page).</summary>
     public void ObserveHandled(Exception exception) => _handled ??= exception;
 
-    /// <summary>Final tags and status; <paramref name="escaped"/> is the exception leaving the pipeline, if any.</summary>
+    /// <summary>
+    /// Final tags and status, once; <paramref name="escaped"/> is the exception leaving the pipeline, if any.
+    /// Called as hosting stops the request (see <see cref="HostingDiagnosticsObserver"/>), or by the
+    /// middleware when it ends the span itself.
+    /// </summary>
     public void End(Exception? escaped)
     {
+        if (_ended)
+        {
+            return;
+        }
+
+        _ended = true;
         try
         {
             if (!_decided)

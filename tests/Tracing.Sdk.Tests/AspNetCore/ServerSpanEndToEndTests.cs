@@ -113,6 +113,70 @@ public sealed class ServerSpanEndToEndTests
     }
 
     [Fact]
+    public async Task EndpointsCompletingAfterAnAwait_AreDescribedAsHostingEndsTheirSpans()
+    {
+        // The span's response tags and status are written as hosting stops the request, not by a middleware
+        // awaiting the pipeline: a status set and an exception thrown after an await, with no exception
+        // handler (the server answers 500 itself), and a response written in two flushes.
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var service = $"e2e-{Guid.NewGuid():N}";
+        var app = await TracingHost.StartWebAsync(
+            TracingHost.OtlpSettings(receiver, service),
+            app =>
+            {
+                app.MapPost("/items/{id}", async (int id, HttpContext context) =>
+                {
+                    await Task.Yield();
+                    context.Response.StatusCode = StatusCodes.Status201Created;
+                    await context.Response.WriteAsync($"item {id}");
+                    await context.Response.Body.FlushAsync();
+                    await Task.Delay(1);
+                    await context.Response.WriteAsync(" stored");
+                });
+                app.MapGet("/later-boom", async Task<string> () =>
+                {
+                    await Task.Yield();
+                    throw new InvalidOperationException("failed after an await");
+                });
+            });
+        await using (app)
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(app.BaseAddress()) };
+            var created = ActivityTraceId.CreateRandom().ToHexString();
+            var failing = ActivityTraceId.CreateRandom().ToHexString();
+            using (var request = new HttpRequestMessage(HttpMethod.Post, "/items/3"))
+            {
+                request.Headers.TryAddWithoutValidation("traceparent", $"00-{created}-b7ad6b7169203331-01");
+                var response = await client.SendAsync(request);
+                Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+                Assert.Equal("item 3 stored", await response.Content.ReadAsStringAsync());
+            }
+
+            using (var request = new HttpRequestMessage(HttpMethod.Get, "/later-boom"))
+            {
+                request.Headers.TryAddWithoutValidation("traceparent", $"00-{failing}-b7ad6b7169203331-01");
+                Assert.Equal(HttpStatusCode.InternalServerError, (await client.SendAsync(request)).StatusCode);
+            }
+
+            var spans = await receiver.WaitForSpansAsync(s => s.Any(x => x.TraceId == created) && s.Any(x => x.TraceId == failing));
+            var ok = Assert.Single(spans, s => s.TraceId == created);
+            Assert.Equal("POST /items/{id}", ok.Name);
+            Assert.Equal("/items/{id}", ok.Attribute("http.route"));
+            Assert.Equal(201L, ok.Attribute("http.response.status_code"));
+            Assert.Equal(ActivityStatusCode.Unset, ok.Status);
+            Assert.Equal("b7ad6b7169203331", ok.ParentSpanId);
+
+            var failed = Assert.Single(spans, s => s.TraceId == failing);
+            Assert.Equal("GET /later-boom", failed.Name);
+            Assert.Equal(500L, failed.Attribute("http.response.status_code"));
+            Assert.Equal(ActivityStatusCode.Error, failed.Status);
+            Assert.Equal(typeof(InvalidOperationException).FullName, failed.Attribute("error.type"));
+            var exception = Assert.Single(failed.Events, e => e.Name == "exception");
+            Assert.Equal("failed after an await", exception.Attributes["exception.message"]);
+        }
+    }
+
+    [Fact]
     public async Task HostileHeaders_OverKestrel_NeverFailTheRequest()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
