@@ -114,12 +114,8 @@ internal sealed class AspNetCoreTracing : IDisposable
         }
     }
 
-    /// <summary>
-    /// Starts listening to the host's diagnostics: requests starting and stopping, exceptions handled
-    /// (idempotent). <see langword="false"/> when the host has no <see cref="DiagnosticListener"/>: the
-    /// middleware then ends each span itself.
-    /// </summary>
-    public bool ObserveHostingDiagnostics()
+    /// <summary>Starts listening to the host's diagnostics: requests starting and stopping, exceptions handled (idempotent).</summary>
+    public void ObserveHostingDiagnostics()
     {
         lock (_gate)
         {
@@ -131,8 +127,6 @@ internal sealed class AspNetCoreTracing : IDisposable
                     : null;
                 _diagnostics = HostingDiagnosticsObserver.Subscribe(listener, hostingSource, metrics);
             }
-
-            return _diagnostics is not null;
         }
     }
 

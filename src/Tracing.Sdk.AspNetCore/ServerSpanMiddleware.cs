@@ -12,19 +12,18 @@ namespace Tracing.Sdk.AspNetCore;
 /// <para>
 /// It tags the span as the request starts and hands the request on unchanged: the span gets its
 /// response tags and status as hosting stops it (<see cref="HostingDiagnosticsObserver"/>), after the
-/// response is complete, so a request whose pipeline completes asynchronously costs no async state here
-/// (about 150 B per request when this middleware awaited the pipeline to end the span itself, which it
-/// still does for a host without a <see cref="System.Diagnostics.DiagnosticListener"/>). The request's
-/// state is found then as its <see cref="Microsoft.AspNetCore.Http.Features.IEndpointFeature"/>, as
-/// routing finds it; a middleware that replaces that feature instead of setting its endpoint leaves the
-/// span unnamed by its route and without response tags.
+/// response is complete, so a request whose pipeline completes asynchronously costs no async state here.
+/// Hosting always has its <see cref="System.Diagnostics.DiagnosticListener"/> (its request handling takes
+/// it from DI), and the middleware subscribes to it when the pipeline is built, before any request. The
+/// request's state is found then as its <see cref="IEndpointFeature"/>, as routing finds it; a
+/// middleware that replaces that feature instead of setting its endpoint leaves the span unnamed by its
+/// route and without response tags.
 /// </para>
 /// </summary>
 internal sealed class ServerSpanMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly AspNetCoreTracing _tracing;
-    private readonly bool _endsAtHostingStop;
 
     public ServerSpanMiddleware(RequestDelegate next, AspNetCoreTracing tracing)
     {
@@ -32,7 +31,7 @@ internal sealed class ServerSpanMiddleware
         _tracing = tracing;
         if (tracing.Settings.Enabled)
         {
-            _endsAtHostingStop = tracing.ObserveHostingDiagnostics();
+            tracing.ObserveHostingDiagnostics();
         }
     }
 
@@ -67,18 +66,17 @@ internal sealed class ServerSpanMiddleware
             return _next(context);
         }
 
-        ServerSpanState state;
         try
         {
-            state = ServerSpanState.Start(_tracing, context, activity, previous);
+            // Ended by HostingDiagnosticsObserver when hosting stops the request.
+            ServerSpanState.Start(_tracing, context, activity, previous);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             TracingEventSource.Log.ComponentFailed(nameof(ServerSpanMiddleware), ex.Message);
-            return _next(context);
         }
 
-        return _endsAtHostingStop ? _next(context) : InvokeTracedAsync(context, state);
+        return _next(context);
     }
 
     private static bool IsExcluded(HttpContext context, AspNetCoreSettings settings)
@@ -102,25 +100,6 @@ internal sealed class ServerSpanMiddleware
             // A failing filter must not fail the request; the request is traced.
             TracingEventSource.Log.ComponentFailed("AspNetCore:Filter", ex.Message);
             return false;
-        }
-    }
-
-    private async Task InvokeTracedAsync(HttpContext context, ServerSpanState state)
-    {
-        Exception? escaped = null;
-        try
-        {
-            await _next(context);
-        }
-        catch (Exception ex)
-        {
-            // Observed, not handled: the exception goes on to the server exactly as thrown.
-            escaped = ex;
-            throw;
-        }
-        finally
-        {
-            state.End(escaped);
         }
     }
 }

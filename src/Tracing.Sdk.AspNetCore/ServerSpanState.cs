@@ -40,7 +40,6 @@ internal sealed class ServerSpanState : IEndpointFeature
     private Endpoint? _endpoint;
     private bool _bound;
     private bool _decided;
-    private bool _ended;
     private Exception? _handled;
     private ServerSpanFinalWord? _finalWord;
 
@@ -72,8 +71,8 @@ internal sealed class ServerSpanState : IEndpointFeature
         }
     }
 
-    /// <summary>Starts tracing <paramref name="context"/>: tags known at the start, then takes over the endpoint feature.</summary>
-    public static ServerSpanState Start(AspNetCoreTracing tracing, HttpContext context, Activity activity, IEndpointFeature? previous)
+    /// <summary>Starts tracing <paramref name="context"/>: tags known at the start, then takes over the endpoint feature (where the stop finds it).</summary>
+    public static void Start(AspNetCoreTracing tracing, HttpContext context, Activity activity, IEndpointFeature? previous)
     {
         var state = new ServerSpanState(tracing, context, activity);
         if (ServerSpanFinalWord.IsDescribedByOthers(activity))
@@ -89,8 +88,6 @@ internal sealed class ServerSpanState : IEndpointFeature
         {
             state.Endpoint = selected;
         }
-
-        return state;
     }
 
     /// <summary>An excluded or filtered-out request: no span, and (see the processor) no child spans.</summary>
@@ -107,18 +104,11 @@ internal sealed class ServerSpanState : IEndpointFeature
     public void ObserveHandled(Exception exception) => _handled ??= exception;
 
     /// <summary>
-    /// Final tags and status, once; <paramref name="escaped"/> is the exception leaving the pipeline, if any.
-    /// Called as hosting stops the request (see <see cref="HostingDiagnosticsObserver"/>), or by the
-    /// middleware when it ends the span itself.
+    /// Final tags and status; <paramref name="escaped"/> is the exception leaving the pipeline, if any.
+    /// Called once, as hosting stops the request (see <see cref="HostingDiagnosticsObserver"/>).
     /// </summary>
     public void End(Exception? escaped)
     {
-        if (_ended)
-        {
-            return;
-        }
-
-        _ended = true;
         try
         {
             if (!_decided)
