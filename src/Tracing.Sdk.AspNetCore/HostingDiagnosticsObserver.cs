@@ -146,12 +146,12 @@ internal sealed class HostingDiagnosticsObserver : IObserver<KeyValuePair<string
             t_failure = null;
         }
 
-        if (context.Features.Get<IEndpointFeature>() is ServerSpanState state)
-        {
-            state.End(escaped);
-        }
-
+        var state = context.Features.Get<IEndpointFeature>() as ServerSpanState;
+        state?.End(escaped);
         _metrics?.RequestStopped(context, escaped);
+
+        // Last: the request's endpoint feature is hosting's own again, and the state free for reuse.
+        state?.Release();
     }
 
     /// <summary>The <c>{ httpContext, exception }</c> of a hosting or diagnostics exception event.</summary>

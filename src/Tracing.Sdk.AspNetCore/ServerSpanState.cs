@@ -16,6 +16,12 @@ namespace Tracing.Sdk.AspNetCore;
 /// endpoint or an outgoing call runs — which is when the span gets its route name and a late-binding
 /// sampler its operation name. The first endpoint wins: the exception handler and status-code pages
 /// re-execute the pipeline and route again, which must not rename the span after an error page.
+/// <para>
+/// Ended by <see cref="HostingDiagnosticsObserver"/> as hosting stops the request, then released: the
+/// request gets back the endpoint feature this state replaced (with the request's endpoint in it), and
+/// the state serves the next request started on the same thread, so tracing a request allocates no
+/// state of its own.
+/// </para>
 /// </summary>
 internal sealed class ServerSpanState : IEndpointFeature
 {
@@ -32,28 +38,27 @@ internal sealed class ServerSpanState : IEndpointFeature
         "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
     ];
 
-    private readonly AspNetCoreTracing _tracing;
-    private readonly HttpContext _context;
-    private readonly Activity _activity;
-    private readonly string _methodForName;
-    private readonly bool _isGrpc;
+    // One ended state per thread, reused by the next request that thread starts: a traced request then
+    // allocates nothing here. A state is put back only once its request has ended and the request's
+    // endpoint feature is the one it replaced again (holding the same endpoint), so nothing reachable
+    // from the request still sees it.
+    [ThreadStatic]
+    private static ServerSpanState? t_free;
+
+    private AspNetCoreTracing _tracing = null!;
+    private HttpContext _context = null!;
+    private Activity _activity = null!;
+    private IEndpointFeature? _previous;
+    private string _methodForName = string.Empty;
+    private bool _isGrpc;
     private Endpoint? _endpoint;
     private bool _bound;
     private bool _decided;
     private Exception? _handled;
     private ServerSpanFinalWord? _finalWord;
 
-    private ServerSpanState(AspNetCoreTracing tracing, HttpContext context, Activity activity)
+    private ServerSpanState()
     {
-        _tracing = tracing;
-        _context = context;
-        _activity = activity;
-        var known = tracing.Settings.Methods.Canonical(context.Request.Method);
-
-        // Semantic conventions, HTTP server span name: "{method} {target}", where {method} is HTTP
-        // when http.request.method is _OTHER.
-        _methodForName = known ?? UnknownMethodSpanName;
-        _isGrpc = GrpcConventions.IsGrpc(context.Request);
     }
 
     public Activity Activity => _activity;
@@ -74,7 +79,17 @@ internal sealed class ServerSpanState : IEndpointFeature
     /// <summary>Starts tracing <paramref name="context"/>: tags known at the start, then takes over the endpoint feature (where the stop finds it).</summary>
     public static void Start(AspNetCoreTracing tracing, HttpContext context, Activity activity, IEndpointFeature? previous)
     {
-        var state = new ServerSpanState(tracing, context, activity);
+        var state = t_free ?? new ServerSpanState();
+        t_free = null;
+        state._tracing = tracing;
+        state._context = context;
+        state._activity = activity;
+        state._previous = previous;
+
+        // Semantic conventions, HTTP server span name: "{method} {target}", where {method} is HTTP
+        // when http.request.method is _OTHER.
+        state._methodForName = tracing.Settings.Methods.Canonical(context.Request.Method) ?? UnknownMethodSpanName;
+        state._isGrpc = GrpcConventions.IsGrpc(context.Request);
         if (ServerSpanFinalWord.IsDescribedByOthers(activity))
         {
             state._finalWord = ServerSpanFinalWord.Claim(activity);
@@ -127,6 +142,35 @@ internal sealed class ServerSpanState : IEndpointFeature
         {
             TracingEventSource.Log.ComponentFailed(nameof(ServerSpanState), ex.Message);
         }
+    }
+
+    /// <summary>
+    /// After <see cref="End"/> and everything else the stop does: gives the request back the endpoint
+    /// feature this state replaced, holding the request's endpoint, and keeps the state for this
+    /// thread's next request. A request that had no endpoint feature before keeps this state (there is
+    /// nothing to give back) and it is not reused.
+    /// </summary>
+    public void Release()
+    {
+        var previous = _previous;
+        if (previous is null || !ReferenceEquals(_context.Features.Get<IEndpointFeature>(), this))
+        {
+            return;
+        }
+
+        previous.Endpoint = _endpoint;
+        _context.Features.Set(previous);
+
+        _tracing = null!;
+        _context = null!;
+        _activity = null!;
+        _previous = null;
+        _endpoint = null;
+        _handled = null;
+        _finalWord = null;
+        _bound = false;
+        _decided = false;
+        t_free = this;
     }
 
     private void TagRequest()

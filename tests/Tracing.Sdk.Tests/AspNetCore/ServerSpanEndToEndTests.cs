@@ -177,6 +177,80 @@ public sealed class ServerSpanEndToEndTests
     }
 
     [Fact]
+    public async Task ConcurrentRequestsOfDifferentKinds_EachSpanDescribesOnlyItsOwnRequest()
+    {
+        // A request's state is reused by the next request its thread starts: many requests in flight on
+        // a few threads, each kind leaving different marks (route, handled exception, no route), must
+        // never lend one request's name, route, status or exception to another.
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var service = $"e2e-{Guid.NewGuid():N}";
+        var app = await TracingHost.StartWebAsync(
+            TracingHost.OtlpSettings(receiver, service),
+            app =>
+            {
+                app.UseExceptionHandler(error => error.Run(c => c.Response.WriteAsync("sorry")));
+                app.MapGet("/ok/{id}", async (int id) =>
+                {
+                    await Task.Yield();
+                    return $"ok {id}";
+                });
+                app.MapGet("/handled/{id}", string (int id) => throw new InvalidDataException($"bad {id}"));
+            });
+        await using (app)
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(app.BaseAddress()) };
+            string[] kinds = ["ok", "handled", "missing"];
+            var sent = new System.Collections.Concurrent.ConcurrentDictionary<string, (string Kind, int Id)>();
+            await Parallel.ForEachAsync(Enumerable.Range(0, 240), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+            {
+                var kind = kinds[i % kinds.Length];
+                var traceId = ActivityTraceId.CreateRandom().ToHexString();
+                sent[traceId] = (kind, i);
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"/{kind}/{i}");
+                request.Headers.TryAddWithoutValidation("traceparent", $"00-{traceId}-b7ad6b7169203331-01");
+                using var response = await client.SendAsync(request, ct);
+                Assert.Equal(kind switch { "ok" => HttpStatusCode.OK, "handled" => HttpStatusCode.InternalServerError, _ => HttpStatusCode.NotFound }, response.StatusCode);
+            });
+
+            static bool IsServer(ReceivedSpan span, string service) => span.ServiceName == service && span.Kind == ActivityKind.Server;
+            var spans = await receiver.WaitForSpansAsync(s => s.Count(x => IsServer(x, service)) >= sent.Count);
+            var server = spans.Where(s => IsServer(s, service)).ToList();
+            Assert.Equal(sent.Count, server.Count);
+            foreach (var span in server)
+            {
+                var (kind, id) = sent[span.TraceId];
+                Assert.Equal("b7ad6b7169203331", span.ParentSpanId);
+                Assert.Equal($"/{kind}/{id}", span.Attribute("url.path"));
+                switch (kind)
+                {
+                    case "ok":
+                        Assert.Equal("GET /ok/{id}", span.Name);
+                        Assert.Equal("/ok/{id}", span.Attribute("http.route"));
+                        Assert.Equal(200L, span.Attribute("http.response.status_code"));
+                        Assert.Equal(ActivityStatusCode.Unset, span.Status);
+                        Assert.Empty(span.Events);
+                        break;
+                    case "handled":
+                        Assert.Equal("GET /handled/{id}", span.Name);
+                        Assert.Equal("/handled/{id}", span.Attribute("http.route"));
+                        Assert.Equal(500L, span.Attribute("http.response.status_code"));
+                        Assert.Equal(ActivityStatusCode.Error, span.Status);
+                        var exception = Assert.Single(span.Events, e => e.Name == "exception");
+                        Assert.Equal($"bad {id}", exception.Attributes["exception.message"]);
+                        break;
+                    default:
+                        Assert.Equal("GET", span.Name);
+                        Assert.Null(span.Attribute("http.route"));
+                        Assert.Equal(404L, span.Attribute("http.response.status_code"));
+                        Assert.Equal(ActivityStatusCode.Unset, span.Status);
+                        Assert.Empty(span.Events);
+                        break;
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task HostileHeaders_OverKestrel_NeverFailTheRequest()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
