@@ -20,6 +20,10 @@ namespace Tracing.Sdk.Sampling;
 /// </summary>
 internal static class HostingRootDebug
 {
+    // Whether any request was ever offered: until then no root's sampling reads the per-thread slot (a
+    // thread-static access costs a few ns on every root). Set on the thread that then takes the offer.
+    private static bool s_everOffered;
+
     [ThreadStatic]
     private static DebugSamplingGate? t_gate;
 
@@ -32,6 +36,11 @@ internal static class HostingRootDebug
     /// <summary>Empties the slot (every hosting extraction starts with this).</summary>
     public static void Clear()
     {
+        if (!s_everOffered)
+        {
+            return;
+        }
+
         t_gate = null;
         t_debugId = null;
     }
@@ -39,6 +48,11 @@ internal static class HostingRootDebug
     /// <summary>Offers the request of the span hosting is about to create on this thread to the host of <paramref name="gate"/>.</summary>
     public static void Offer(DebugSamplingGate gate, string? debugId, bool trusted)
     {
+        if (!s_everOffered)
+        {
+            Volatile.Write(ref s_everOffered, true);
+        }
+
         t_gate = gate;
         t_debugId = debugId;
         t_trusted = trusted;
@@ -49,7 +63,7 @@ internal static class HostingRootDebug
     {
         debugId = null;
         trusted = false;
-        if (t_gate is null || !ReferenceEquals(t_gate, gate) || !LateBinding.IsEntrySpan(parameters))
+        if (!s_everOffered || t_gate is null || !ReferenceEquals(t_gate, gate) || !LateBinding.IsEntrySpan(parameters))
         {
             return false;
         }

@@ -20,33 +20,56 @@ internal static class SamplerTagHandOff
     [ThreadStatic]
     private static Slot? t_slot;
 
+    // Parent-based samplers (the default) decide a span whose parent is local from the parent alone,
+    // without tags: only a sampler that is not parent-based sets this (process-wide, never reset).
+    private static bool s_localChildrenMayCarryTags;
+
     /// <summary>
     /// What to return to OpenTelemetry for <paramref name="result"/>: a decision carrying a policy's tags
     /// is returned without them and the tags are held for the span; anything else as it is.
     /// </summary>
     public static SamplingResult Hold(in SamplingParameters parameters, in SamplingResult result)
     {
-        var slot = t_slot;
         if (result.Attributes is SamplerTagList tags && result.Decision == SamplingDecision.RecordAndSample)
         {
-            slot ??= t_slot = new Slot();
+            var slot = t_slot ??= new Slot();
             slot.Tags = tags;
             slot.TraceId = parameters.TraceId;
             slot.ParentSpanId = parameters.ParentContext.SpanId;
             return result.TraceStateString is null ? Slot.SampledWithoutTags : new SamplingResult(result.Decision, result.TraceStateString);
         }
 
-        if (slot is not null)
+        // A decision without tags for a span with a local parent leaves the slot alone (no thread-static
+        // access, a few ns on every child span): what the slot may hold is for a root or a remote
+        // parent's child, which no span with a local parent can be taken for (its parent span id is a
+        // local span's). Any other decision without tags empties it.
+        var parent = parameters.ParentContext;
+        if (parent.TraceId == default || parent.IsRemote)
         {
-            slot.Tags = null;
+            var slot = t_slot;
+            if (slot is not null)
+            {
+                slot.Tags = null;
+            }
         }
 
         return result;
     }
 
-    /// <summary>Adds the tags held for <paramref name="activity"/>, if any, and empties the slot.</summary>
+    /// <summary>
+    /// Notes that a sampler decides spans with a local parent by its policy (<c>Sampler:ParentBased</c>
+    /// false), so such spans may carry tags too. Until then <see cref="Apply"/> does not look for tags on
+    /// a span whose parent is a local Activity.
+    /// </summary>
+    public static void AllowForLocalChildren() => Volatile.Write(ref s_localChildrenMayCarryTags, true);
+
     public static void Apply(Activity activity)
     {
+        if (activity.Parent is not null && !Volatile.Read(ref s_localChildrenMayCarryTags))
+        {
+            return;
+        }
+
         var slot = t_slot;
         if (slot?.Tags is not { } tags
             || activity.TraceId != slot.TraceId
