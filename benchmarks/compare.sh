@@ -3,6 +3,7 @@
 # same BenchmarkDotNet run (ratios within a run), [MemoryDiagnoser] allocations, and a header saying on
 # which machine, when and with what command it ran.
 #   kept root / unsampled root / child span  Sampling/SpanPipelineBenchmarks   (raw OpenTelemetry, same sampler and batch processor)
+#   what AddTracing adds to a span, by part  Sampling/SpanPathPartsBenchmarks   (OpenTelemetry's ParentBased(AlwaysOn) sampler)
 #   propagators, extract and inject          Propagation/*                      (OpenTelemetry's TraceContextPropagator)
 #   HttpClient call                          Http/HttpClientCallBenchmarks      (OpenTelemetry.Instrumentation.Http)
 #   ASP.NET Core request                     AspNetCore/AspNetCoreRequestBenchmarks (OpenTelemetry.Instrumentation.AspNetCore)
@@ -17,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 filters=(
-  '*SpanPipelineBenchmarks*'
+  '*SpanPipelineBenchmarks*' '*SpanPathPartsBenchmarks*'
   '*Propagation.ExtractBenchmarks*' '*Propagation.InjectBenchmarks*' '*Propagation.BridgeBenchmarks*'
   '*HttpClientCallBenchmarks*'
   '*AspNetCoreRequestBenchmarks*'
@@ -35,7 +36,7 @@ bench=benchmarks/Tracing.Sdk.Benchmarks/bin/Release/net10.0/Tracing.Sdk.Benchmar
 cpu_tables=$(
   echo "## Thread CPU time, alternating with the baseline"
   echo
-  dotnet "$bench" --pipeline-cpu 21 200000
+  dotnet "$bench" --pipeline-cpu 3001 1000
   for class in ExtractBenchmarks InjectBenchmarks BridgeBenchmarks; do
     echo
     dotnet "$bench" --baseline-cpu "$class" 15 300000
