@@ -63,6 +63,7 @@ internal static class SamplerTagHandOff
     /// </summary>
     public static void AllowForLocalChildren() => Volatile.Write(ref s_localChildrenMayCarryTags, true);
 
+    /// <summary>Adds the tags held for <paramref name="activity"/>, if any, and empties the slot.</summary>
     public static void Apply(Activity activity)
     {
         if (activity.Parent is not null && !Volatile.Read(ref s_localChildrenMayCarryTags))

@@ -39,7 +39,12 @@ public sealed class OtlpOutageUnderLoadTests(ITestOutputHelper output)
             Assert.Equal(run.Served, totals.Received);
             Assert.Equal(0, totals.Queued);
             Assert.Equal(0, totals.InFlight);
-            Assert.Equal(run.ArrivedUnique, totals.Exported);
+
+            // Every span the collector acknowledged arrived. A batch the collector received but whose
+            // answer never came back (it went down mid-request, or answered after the export timeout and
+            // the retries ran out) is an export failure to the exporter, which cannot know better: such
+            // spans arrive without counting as exported, never the other way round.
+            Assert.InRange(run.ArrivedUnique, totals.Exported, totals.Exported + totals.DroppedFor(DropReason.ExportFailed));
             Assert.True(totals.DroppedFor(DropReason.QueueFull) > 0, totals.ToString());
             Assert.True(totals.DroppedFor(DropReason.ExportFailed) > 0, totals.ToString());
             Assert.Equal(totals.Dropped, totals.DroppedFor(DropReason.QueueFull) + totals.DroppedFor(DropReason.ExportFailed));
