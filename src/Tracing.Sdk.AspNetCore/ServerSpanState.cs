@@ -61,8 +61,6 @@ internal sealed class ServerSpanState : IEndpointFeature
     {
     }
 
-    public Activity Activity => _activity;
-
     public Endpoint? Endpoint
     {
         get => _endpoint;

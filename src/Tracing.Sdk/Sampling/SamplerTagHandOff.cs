@@ -21,7 +21,8 @@ internal static class SamplerTagHandOff
     private static Slot? t_slot;
 
     // Parent-based samplers (the default) decide a span whose parent is local from the parent alone,
-    // without tags: only a sampler that is not parent-based sets this (process-wide, never reset).
+    // without tags. Set (process-wide, never reset) by the first decision that holds tags for such a
+    // span — a sampler that is not parent-based; until then Apply skips spans with a local parent.
     private static bool s_localChildrenMayCarryTags;
 
     /// <summary>
@@ -32,17 +33,27 @@ internal static class SamplerTagHandOff
     {
         if (result.Attributes is SamplerTagList tags && result.Decision == SamplingDecision.RecordAndSample)
         {
+            var parentContext = parameters.ParentContext;
+            if (parentContext.TraceId != default && !parentContext.IsRemote && !s_localChildrenMayCarryTags)
+            {
+                // A policy deciding a span with a local parent (a sampler that is not parent-based):
+                // from now on Apply looks at such spans too.
+                Volatile.Write(ref s_localChildrenMayCarryTags, true);
+            }
+
             var slot = t_slot ??= new Slot();
             slot.Tags = tags;
             slot.TraceId = parameters.TraceId;
-            slot.ParentSpanId = parameters.ParentContext.SpanId;
+            slot.ParentSpanId = parentContext.SpanId;
             return result.TraceStateString is null ? Slot.SampledWithoutTags : new SamplingResult(result.Decision, result.TraceStateString);
         }
 
         // A decision without tags for a span with a local parent leaves the slot alone (no thread-static
-        // access, a few ns on every child span): what the slot may hold is for a root or a remote
-        // parent's child, which no span with a local parent can be taken for (its parent span id is a
-        // local span's). Any other decision without tags empties it.
+        // access, a few ns on every child span). What the slot holds is for a root or a remote parent's
+        // child, which no span with a local parent can be taken for (its parent span id is a local
+        // span's) — or, under a sampler that is not parent-based, for a sibling: siblings under one local
+        // parent are all decided alike (all debug, or all by the policy, whose kept spans carry tags), so
+        // none is started with this decision's tags. Any other decision without tags empties it.
         var parent = parameters.ParentContext;
         if (parent.TraceId == default || parent.IsRemote)
         {
@@ -55,13 +66,6 @@ internal static class SamplerTagHandOff
 
         return result;
     }
-
-    /// <summary>
-    /// Notes that a sampler decides spans with a local parent by its policy (<c>Sampler:ParentBased</c>
-    /// false), so such spans may carry tags too. Until then <see cref="Apply"/> does not look for tags on
-    /// a span whose parent is a local Activity.
-    /// </summary>
-    public static void AllowForLocalChildren() => Volatile.Write(ref s_localChildrenMayCarryTags, true);
 
     /// <summary>Adds the tags held for <paramref name="activity"/>, if any, and empties the slot.</summary>
     public static void Apply(Activity activity)

@@ -57,11 +57,6 @@ internal sealed class TracingSampler : Sampler
         ParentBased = parentBased;
         DebugGate = debugGate;
         _lateBinding = policy as ILateBindingSampler;
-        if (!parentBased)
-        {
-            SamplerTagHandOff.AllowForLocalChildren();
-        }
-
         Description = parentBased ? $"ParentBased{{{policy.Description}}}" : policy.Description;
     }
 

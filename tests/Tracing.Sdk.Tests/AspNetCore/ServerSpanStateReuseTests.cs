@@ -24,13 +24,11 @@ public sealed class ServerSpanStateReuseTests
         var route = new RouteEndpoint(_ => Task.CompletedTask, RoutePatternFactory.Parse("/orders/{id}"), 0, EndpointMetadataCollection.Empty, "orders");
 
         var (first, firstFeature, firstSpan) = NewRequest("GET", "/orders/1");
-        ServerSpanState.Start(tracing, first, firstSpan, firstFeature);
-        var state = Assert.IsType<ServerSpanState>(first.Features.Get<IEndpointFeature>());
+        var state = Start(tracing, first, firstSpan, firstFeature);
         first.SetEndpoint(route);
         first.Response.StatusCode = StatusCodes.Status500InternalServerError;
         state.ObserveHandled(new InvalidDataException("first request's failure"));
-        state.End(escaped: null);
-        state.Release();
+        Stop(state);
 
         Assert.Same(firstFeature, first.Features.Get<IEndpointFeature>());
         Assert.Same(route, first.GetEndpoint());
@@ -39,11 +37,9 @@ public sealed class ServerSpanStateReuseTests
         Assert.Single(firstSpan.Events, e => e.Name == "exception");
 
         var (second, secondFeature, secondSpan) = NewRequest("POST", "/nowhere");
-        ServerSpanState.Start(tracing, second, secondSpan, secondFeature);
-        Assert.Same(state, second.Features.Get<IEndpointFeature>());
+        Assert.Same(state, Start(tracing, second, secondSpan, secondFeature));
         Assert.Null(second.GetEndpoint());
-        state.End(escaped: null);
-        state.Release();
+        Stop(state);
 
         Assert.Same(secondFeature, second.Features.Get<IEndpointFeature>());
         Assert.Null(secondFeature.Endpoint);
@@ -69,31 +65,39 @@ public sealed class ServerSpanStateReuseTests
         // No endpoint feature before the SDK's (nothing to give back).
         var (bare, _, bareSpan) = NewRequest("GET", "/a");
         bare.Features.Set<IEndpointFeature>(null);
-        ServerSpanState.Start(tracing, bare, bareSpan, previous: null);
-        var bareState = Assert.IsType<ServerSpanState>(bare.Features.Get<IEndpointFeature>());
-        bareState.End(escaped: null);
-        bareState.Release();
+        var bareState = Start(tracing, bare, bareSpan, previous: null);
+        Stop(bareState);
         Assert.Same(bareState, bare.Features.Get<IEndpointFeature>());
 
         // A middleware replaced the feature after the SDK's (the state is no longer the request's).
         var (replaced, replacedFeature, replacedSpan) = NewRequest("GET", "/b");
-        ServerSpanState.Start(tracing, replaced, replacedSpan, replacedFeature);
-        var replacedState = Assert.IsType<ServerSpanState>(replaced.Features.Get<IEndpointFeature>());
+        var replacedState = Start(tracing, replaced, replacedSpan, replacedFeature);
         var someoneElses = new TestEndpointFeature();
         replaced.Features.Set<IEndpointFeature>(someoneElses);
-        replacedState.End(escaped: null);
-        replacedState.Release();
+        Stop(replacedState);
         Assert.Same(someoneElses, replaced.Features.Get<IEndpointFeature>());
 
         var (next, nextFeature, nextSpan) = NewRequest("GET", "/c");
-        ServerSpanState.Start(tracing, next, nextSpan, nextFeature);
-        var nextState = Assert.IsType<ServerSpanState>(next.Features.Get<IEndpointFeature>());
+        var nextState = Start(tracing, next, nextSpan, nextFeature);
         Assert.NotSame(bareState, nextState);
         Assert.NotSame(replacedState, nextState);
-        nextState.End(escaped: null);
-        nextState.Release();
+        Stop(nextState);
         Assert.Equal("/c", nextSpan.GetTagItem("url.path"));
         Assert.Equal("/a", bareSpan.GetTagItem("url.path"));
+    }
+
+    /// <summary>Starts tracing the request; its state is its endpoint feature now.</summary>
+    private static ServerSpanState Start(AspNetCoreTracing tracing, HttpContext context, Activity span, IEndpointFeature? previous)
+    {
+        ServerSpanState.Start(tracing, context, span, previous);
+        return Assert.IsType<ServerSpanState>(context.Features.Get<IEndpointFeature>());
+    }
+
+    /// <summary>What hosting's stop does with the state: end the span, then release the state.</summary>
+    private static void Stop(ServerSpanState state)
+    {
+        state.End(escaped: null);
+        state.Release();
     }
 
     private static (DefaultHttpContext Context, TestEndpointFeature Feature, Activity Span) NewRequest(string method, string path)
